@@ -1,0 +1,416 @@
+"""Load config.yaml into frozen dataclasses; every error names the key or the file."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from bot.errors import ConfigError
+from bot.models import DIRECTIONS, UNIT_TYPES
+
+# Defaults, each with the reason it is what it is.
+DEFAULT_USER_AGENT = "hmip-bot/0.1 (+https://github.com/hmip-bot/hmip-bot)"
+DEFAULT_STATE_DIR = "state"
+DEFAULT_MAX_AGE_DAYS = 14  # a first run on an empty state alerts only on the last fortnight
+DEFAULT_INTERVAL_MINUTES = 30.0  # HMI Probation publishes a few times a week: 30 min is polite
+DEFAULT_TIMEOUT_SECONDS = 20.0
+DEFAULT_FAILURE_THRESHOLD = 3  # one bad poll is not news; three in a row is
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # report PDFs run to a few MB; 10 MB caps a runaway body
+DEFAULT_SLACK_BASE_URL = "https://slack.com/api/"
+DEFAULT_TIMEZONE = "Europe/London"
+
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which alerts a Slack subscription or an email digest wants; empty means everything."""
+
+    directions: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    unit_types: tuple[str, ...] = ()
+    # A unit with no known region (most YJS, units missing from the gazetteer) passes a
+    # `regions` filter only when this is true: a regional subscriber asked for their region.
+    include_unknown_region: bool = False
+
+    def matches(self, alert) -> bool:
+        """True if the alert passes every filter that is set."""
+        unit = alert.unit
+        if self.directions and alert.direction not in self.directions:
+            return False
+        if self.unit_types and unit.type not in self.unit_types:
+            return False
+        if self.regions:
+            if unit.region is None:
+                return self.include_unknown_region
+            return unit.region.casefold() in {r.casefold() for r in self.regions}
+        return True
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One source to poll; `type` picks the class in `bot.sources.SOURCE_TYPES`."""
+
+    name: str
+    type: str
+    url: str
+    keywords: tuple[str, ...] = ()
+    item_selector: str | None = None  # html_index: CSS selector of the item links
+    date_selector: str | None = None  # html_index: CSS selector of each item's date
+
+
+@dataclass(frozen=True)
+class PollConfig:
+    interval_minutes: float = DEFAULT_INTERVAL_MINUTES
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+    failure_threshold: int = DEFAULT_FAILURE_THRESHOLD
+    max_bytes: int = DEFAULT_MAX_BYTES
+    jitter_seconds: float | None = None  # None: a tenth of the interval, at most 60 s
+
+
+@dataclass(frozen=True)
+class Subscription(Filters):
+    channel: str = ""
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    token: str | None = field(default=None, repr=False)
+    webhook_url: str | None = field(default=None, repr=False)
+    base_url: str = DEFAULT_SLACK_BASE_URL
+    subscriptions: tuple[Subscription, ...] = ()
+    ops_channel: str | None = None
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int = 587
+    starttls: bool = True
+    ssl: bool = False
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class Digest(Filters):
+    name: str = ""
+    to: tuple[str, ...] = ()
+    schedule: str = "0 8 * * 1"  # cron in `timezone`, or "immediate"
+    timezone: str = DEFAULT_TIMEZONE
+    send_empty: bool = False
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    smtp: SmtpConfig
+    from_addr: str
+    digests: tuple[Digest, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole validated configuration."""
+
+    path: Path | None
+    state_dir: Path
+    user_agent: str = DEFAULT_USER_AGENT
+    alert_max_age_days: int = DEFAULT_MAX_AGE_DAYS
+    poll: PollConfig = PollConfig()
+    sources: tuple[SourceConfig, ...] = ()
+    slack: SlackConfig | None = None
+    email: EmailConfig | None = None
+
+
+# --- loading -------------------------------------------------------------------------
+
+
+def default_config_path() -> Path:
+    """`$BOT_CONFIG`, else ./config.yaml."""
+    return Path(os.environ.get("BOT_CONFIG") or "config.yaml")
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read, substitute `${VARS}` and validate a config file."""
+    path = Path(path) if path else default_config_path()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config: {path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"config: {path}: cannot read ({e.__class__.__name__})") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"config: {path}:{where}: not valid YAML") from None
+    return parse_config(raw if raw is not None else {}, base_dir=path.resolve().parent, path=path)
+
+
+def parse_config(raw: Any, *, base_dir: Path, path: Path | None = None) -> Config:
+    """Validate an already-parsed YAML document."""
+    data = _section(_substitute(raw, ""), "", _TOP_KEYS)
+    state_dir = Path(_get(data, "state_dir", str, "", DEFAULT_STATE_DIR))
+    if not state_dir.is_absolute():
+        state_dir = base_dir / state_dir
+    return Config(
+        path=path,
+        state_dir=state_dir,
+        user_agent=_get(data, "user_agent", str, "", DEFAULT_USER_AGENT),
+        alert_max_age_days=_get(data, "alert_max_age_days", int, "", DEFAULT_MAX_AGE_DAYS),
+        poll=_poll(data.get("poll")),
+        sources=_sources(data.get("sources")),
+        slack=_slack(data["slack"]) if data.get("slack") is not None else None,
+        email=_email(data["email"]) if data.get("email") is not None else None,
+    )
+
+
+_TOP_KEYS = ("state_dir", "user_agent", "alert_max_age_days", "poll", "sources", "slack", "email")
+_POLL_KEYS = ("interval_minutes", "timeout_seconds", "failure_threshold", "max_bytes", "jitter_seconds")
+_SOURCE_KEYS = ("name", "type", "url", "keywords", "item_selector", "date_selector")
+_FILTER_KEYS = ("directions", "regions", "unit_types", "include_unknown_region")
+_SLACK_KEYS = ("token", "webhook_url", "base_url", "subscriptions", "ops_channel")
+_SMTP_KEYS = ("host", "port", "starttls", "ssl", "username", "password", "timeout_seconds")
+_DIGEST_KEYS = ("name", "to", "schedule", "timezone", "send_empty") + _FILTER_KEYS
+
+
+def _substitute(value: Any, where: str) -> Any:
+    """Replace `${NAME}` in every string with the environment variable NAME."""
+    if isinstance(value, dict):
+        return {k: _substitute(v, _join(where, str(k))) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, str):
+
+        def repl(m: re.Match) -> str:
+            name = m.group(1)
+            if name not in os.environ:
+                raise ConfigError(f"config: {where}: environment variable {name} is not set")
+            return os.environ[name]
+
+        return _ENV.sub(repl, value)
+    return value
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _section(value: Any, where: str, allowed: tuple[str, ...]) -> dict:
+    """Check a mapping and reject unknown keys with a 'did you mean'."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"config: {where or 'top level'}: expected a mapping of keys")
+    for key in value:
+        if key not in allowed:
+            hint = difflib.get_close_matches(str(key), allowed, n=1)
+            tip = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
+            raise ConfigError(f"config: {_join(where, str(key))}: unknown key{tip}")
+    return value
+
+
+def _get(data: dict, key: str, kind: type, where: str, default: Any = None, required=False):
+    """One scalar value of the expected type (ints accepted where floats are)."""
+    if key not in data or data[key] is None:
+        if required:
+            raise ConfigError(f"config: {_join(where, key)}: required")
+        return default
+    value = data[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(
+            f"config: {_join(where, key)}: expected {kind.__name__}, got {type(value).__name__}"
+        )
+    return value
+
+
+def _str_list(data: dict, key: str, where: str, choices: tuple[str, ...] = ()) -> tuple[str, ...]:
+    value = data.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"config: {_join(where, key)}: expected a list of strings")
+    for v in value:
+        if choices and v not in choices:
+            raise ConfigError(
+                f"config: {_join(where, key)}: unknown value '{v}' (allowed: {', '.join(choices)})"
+            )
+    return tuple(value)
+
+
+def _positive(value: float | int, key: str):
+    if value <= 0:
+        raise ConfigError(f"config: {key}: must be greater than 0")
+    return value
+
+
+def _poll(raw: Any) -> PollConfig:
+    data = _section(raw if raw is not None else {}, "poll", _POLL_KEYS)
+    return PollConfig(
+        interval_minutes=_positive(
+            _get(data, "interval_minutes", float, "poll", DEFAULT_INTERVAL_MINUTES),
+            "poll.interval_minutes",
+        ),
+        timeout_seconds=_positive(
+            _get(data, "timeout_seconds", float, "poll", DEFAULT_TIMEOUT_SECONDS),
+            "poll.timeout_seconds",
+        ),
+        failure_threshold=_positive(
+            _get(data, "failure_threshold", int, "poll", DEFAULT_FAILURE_THRESHOLD),
+            "poll.failure_threshold",
+        ),
+        max_bytes=_positive(_get(data, "max_bytes", int, "poll", DEFAULT_MAX_BYTES), "poll.max_bytes"),
+        jitter_seconds=_get(data, "jitter_seconds", float, "poll", None),
+    )
+
+
+def _sources(raw: Any) -> tuple[SourceConfig, ...]:
+    from bot.sources import SOURCE_TYPES  # the registry lives with the sources
+
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError("config: sources: expected a list")
+    out, names = [], set()
+    for i, item in enumerate(raw):
+        where = f"sources[{i}]"
+        data = _section(item, where, _SOURCE_KEYS)
+        kind = _get(data, "type", str, where, required=True)
+        if kind not in SOURCE_TYPES:
+            allowed = ", ".join(sorted(SOURCE_TYPES))
+            raise ConfigError(f"config: {where}.type: unknown source type '{kind}' (supported: {allowed})")
+        url = _get(data, "url", str, where, required=True)
+        if not re.match(r"(?i)^https?://[^/\s]+", url):
+            raise ConfigError(f"config: {where}.url: must be an http(s) URL")
+        name = _get(data, "name", str, where, required=True)
+        if name in names:
+            raise ConfigError(f"config: {where}.name: duplicate source name '{name}'")
+        names.add(name)
+        source = SourceConfig(
+            name=name,
+            type=kind,
+            url=url,
+            keywords=_str_list(data, "keywords", where),
+            item_selector=_get(data, "item_selector", str, where),
+            date_selector=_get(data, "date_selector", str, where),
+        )
+        SOURCE_TYPES[kind].validate(source, where)
+        out.append(source)
+    return tuple(out)
+
+
+def _filters(data: dict, where: str) -> dict:
+    return dict(
+        directions=_str_list(data, "directions", where, DIRECTIONS),
+        regions=_str_list(data, "regions", where),
+        unit_types=_str_list(data, "unit_types", where, UNIT_TYPES),
+        include_unknown_region=_get(data, "include_unknown_region", bool, where, False),
+    )
+
+
+def _slack(raw: Any) -> SlackConfig:
+    data = _section(raw, "slack", _SLACK_KEYS)
+    token = _get(data, "token", str, "slack")
+    webhook = _get(data, "webhook_url", str, "slack")
+    if not token and not webhook:
+        raise ConfigError("config: slack: needs `token` (a bot token) or `webhook_url`")
+    subs_raw = data.get("subscriptions") or []
+    if not isinstance(subs_raw, list):
+        raise ConfigError("config: slack.subscriptions: expected a list")
+    subs = []
+    for i, item in enumerate(subs_raw):
+        where = f"slack.subscriptions[{i}]"
+        sub = _section(item, where, ("channel",) + _FILTER_KEYS)
+        channel = _get(sub, "channel", str, where, required=True)
+        subs.append(Subscription(channel=channel, **_filters(sub, where)))
+    if token and not subs:
+        raise ConfigError("config: slack.subscriptions: a bot token needs at least one channel")
+    if webhook and not subs:
+        # A webhook posts to one fixed channel: an implicit catch-all subscription.
+        subs.append(Subscription(channel="webhook"))
+    base_url = _get(data, "base_url", str, "slack", DEFAULT_SLACK_BASE_URL)
+    if not base_url.endswith("/"):
+        base_url += "/"
+    return SlackConfig(
+        token=token,
+        webhook_url=webhook,
+        base_url=base_url,
+        subscriptions=tuple(subs),
+        ops_channel=_get(data, "ops_channel", str, "slack"),
+    )
+
+
+def _email(raw: Any) -> EmailConfig:
+    data = _section(raw, "email", ("smtp", "from", "digests"))
+    smtp_data = _section(data.get("smtp"), "email.smtp", _SMTP_KEYS)
+    smtp = SmtpConfig(
+        host=_get(smtp_data, "host", str, "email.smtp", required=True),
+        port=_get(smtp_data, "port", int, "email.smtp", 587),
+        starttls=_get(smtp_data, "starttls", bool, "email.smtp", not smtp_data.get("ssl", False)),
+        ssl=_get(smtp_data, "ssl", bool, "email.smtp", False),
+        username=_get(smtp_data, "username", str, "email.smtp"),
+        password=_get(smtp_data, "password", str, "email.smtp"),
+        timeout_seconds=_get(smtp_data, "timeout_seconds", float, "email.smtp", 30.0),
+    )
+    if smtp.ssl and smtp.starttls:
+        raise ConfigError("config: email.smtp: choose one of `starttls` and `ssl`")
+    digests_raw = data.get("digests") or []
+    if not isinstance(digests_raw, list):
+        raise ConfigError("config: email.digests: expected a list")
+    digests, names = [], set()
+    for i, item in enumerate(digests_raw):
+        digests.append(_digest(item, f"email.digests[{i}]", names))
+    return EmailConfig(
+        smtp=smtp,
+        from_addr=_get(data, "from", str, "email", required=True),
+        digests=tuple(digests),
+    )
+
+
+def _digest(raw: Any, where: str, names: set) -> Digest:
+    data = _section(raw, where, _DIGEST_KEYS)
+    name = _get(data, "name", str, where, required=True)
+    if name in names:
+        raise ConfigError(f"config: {where}.name: duplicate digest name '{name}'")
+    names.add(name)
+    to = _str_list(data, "to", where)
+    if not to:
+        raise ConfigError(f"config: {where}.to: at least one recipient is required")
+    tz = _get(data, "timezone", str, where, DEFAULT_TIMEZONE)
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"config: {where}.timezone: unknown time zone '{tz}'") from None
+    schedule = str(_get(data, "schedule", str, where, "0 8 * * 1")).strip()
+    if schedule != "immediate":
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(schedule, timezone=tz)
+        except ValueError as e:
+            raise ConfigError(f"config: {where}.schedule: not a valid cron expression ({e})") from None
+    return Digest(
+        name=name,
+        to=to,
+        schedule=schedule,
+        timezone=tz,
+        send_empty=_get(data, "send_empty", bool, where, False),
+        **_filters(data, where),
+    )
+
+
+def demo_config(state_dir: Path, source_urls: dict[str, tuple[str, str]]) -> Config:
+    """A config for `demo`: the given sources, no Slack, no email."""
+    sources = tuple(
+        SourceConfig(name=name, type=kind, url=url) for name, (kind, url) in source_urls.items()
+    )
+    return Config(path=None, state_dir=state_dir, sources=sources)

@@ -1,0 +1,143 @@
+"""Plain dataclasses passed between the pipeline's stages."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+
+RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+UNIT_TYPES = ("PDU", "YJS", "region", "other")
+DIRECTIONS = ("up", "down", "same", "new")
+
+
+def rating_rank(rating: str | None) -> int | None:
+    """Outstanding=3 ... Inadequate=0, so that a higher rank is a better rating."""
+    return 3 - RATINGS.index(rating) if rating in RATINGS else None
+
+
+def direction_between(previous: str | None, current: str | None) -> str | None:
+    """'up', 'down' or 'same' from one rating to the next; None if either is unknown."""
+    a, b = rating_rank(previous), rating_rank(current)
+    if a is None or b is None:
+        return None
+    return "up" if b > a else "down" if b < a else "same"
+
+
+@dataclass(frozen=True)
+class UnitRating:
+    """One unit rated in one text."""
+
+    name: str
+    type: str
+    region: str | None = None
+    rating: str | None = None
+    previous_rating: str | None = None
+    previous_inspection: str | None = None
+    direction: str | None = None
+    score: str | None = None
+    recommendations: int | None = None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What the extractor read from one text."""
+
+    is_inspection: bool
+    title: str | None = None
+    published: str | None = None
+    units: tuple[UnitRating, ...] = ()
+    findings: tuple[str, ...] = ()
+    chief_inspector: str | None = None
+    standards: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "is_inspection": self.is_inspection,
+            "title": self.title,
+            "published": self.published,
+            "units": [u.to_json() for u in self.units],
+            "findings": list(self.findings),
+            "chief_inspector": self.chief_inspector,
+            "standards": dict(self.standards),
+        }
+
+
+@dataclass(frozen=True)
+class Item:
+    """One entry found by a source: a link to a page that may report an inspection."""
+
+    source: str
+    url: str
+    key: str
+    title: str = ""
+    summary: str = ""
+    published: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fetched document turned into text."""
+
+    url: str
+    text: str
+    title: str | None = None
+    published: str | None = None
+    kind: str = "html"
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One inspection event for one unit, as delivered to people."""
+
+    event_id: str
+    unit: UnitRating
+    direction: str | None
+    previous_rating: str | None
+    previous_published: str | None
+    published: str | None
+    title: str | None = None
+    findings: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    chief_inspector: str | None = None
+    standards: dict[str, str] = field(default_factory=dict)
+    # True when this alert revises an event already delivered (a later source added links).
+    is_update: bool = False
+
+    def to_json(self) -> dict:
+        out = self.unit.to_json()
+        out.update(
+            direction=self.direction,
+            previous_rating=self.previous_rating,
+            previous_published=self.previous_published,
+            published=self.published,
+            title=self.title,
+            findings=list(self.findings),
+            links=list(self.links),
+            chief_inspector=self.chief_inspector,
+            standards=dict(self.standards),
+            event_id=self.event_id,
+            is_update=self.is_update,
+        )
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Alert":
+        unit_keys = {f.name for f in fields(UnitRating)}
+        unit = UnitRating(**{k: v for k, v in data.items() if k in unit_keys})
+        return cls(
+            event_id=data["event_id"],
+            unit=unit,
+            direction=data.get("direction"),
+            previous_rating=data.get("previous_rating"),
+            previous_published=data.get("previous_published"),
+            published=data.get("published"),
+            title=data.get("title"),
+            findings=tuple(data.get("findings") or ()),
+            links=tuple(data.get("links") or ()),
+            chief_inspector=data.get("chief_inspector"),
+            standards=dict(data.get("standards") or {}),
+            is_update=bool(data.get("is_update")),
+        )
