@@ -1,0 +1,155 @@
+"""Turn fetched documents (HTML, PDF, plain text) into text for the extractor."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Comment
+
+from bot.errors import InputError
+from bot.models import Page
+
+log = logging.getLogger(__name__)
+
+# Page furniture dropped before reading the article: it often names other units and ratings
+# ("related stories"), or is boilerplate that reads like content (cookie banners, licences).
+_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
+              "iframe", "svg", "button", "template", "select", "input")
+_DROP_HINT = re.compile(
+    r"cookie|banner|related|share|social|breadcrumb|skip|navigation|menu|footer|promo|"
+    r"newsletter|licen[cs]e|print-only|sidebar|most-read|more-on|subscribe|feedback|"
+    r"contents-list|metadata|advert", re.I)
+_MAIN_SELECTORS = ("main", "article", "[role=main]", "#main-content", "#content",
+                   ".govuk-govspeak", ".gem-c-govspeak", ".entry-content", ".post-content", "body")
+_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "div", "section", "blockquote",
+           "dd", "dt", "pre", "table", "ul", "ol", "figcaption")
+_DATE_META = ("article:published_time", "og:published_time", "govuk:first-published-at",
+              "dc.date", "dcterms.date", "date", "pubdate")
+
+
+def html_to_page(html: str | bytes, url: str = "") -> Page:
+    """The article of an HTML page as text, with its headline and date."""
+    soup = BeautifulSoup(html, "html.parser")
+    title = _title(soup)
+    published = _meta_date(soup)
+    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        c.extract()
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(_is_furniture):
+        tag.decompose()
+    main = next((m for sel in _MAIN_SELECTORS for m in [soup.select_one(sel)] if m), soup)
+    text = _block_text(main)
+    if title and not text.lstrip().startswith(title):
+        text = f"{title}\n{text}"
+    return Page(url=url, text=text, title=title, published=published, kind="html")
+
+
+def _is_furniture(tag) -> bool:
+    if tag.name in ("html", "body", "main", "article") or tag.attrs is None:
+        return False
+    hint = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "") + " " + (tag.get("role") or "")
+    return bool(hint.strip()) and bool(_DROP_HINT.search(hint))
+
+
+def _title(soup: BeautifulSoup) -> str | None:
+    h1 = soup.find("h1")
+    if h1 and h1.get_text(strip=True):
+        return re.sub(r"\s+", " ", h1.get_text(" ", strip=True))
+    og = soup.find("meta", attrs={"property": "og:title"})
+    if og and og.get("content"):
+        return og["content"].strip()
+    return soup.title.get_text(strip=True) if soup.title else None
+
+
+def _meta_date(soup: BeautifulSoup) -> str | None:
+    for name in _DATE_META:
+        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+        if tag and re.match(r"\d{4}-\d{2}-\d{2}", tag.get("content") or ""):
+            return tag["content"][:10]
+    time_tag = soup.find("time", attrs={"datetime": re.compile(r"^\d{4}-\d{2}-\d{2}")})
+    return time_tag["datetime"][:10] if time_tag else None
+
+
+def _block_text(root) -> str:
+    """Text with a line break after each block and a tab between table cells."""
+    for cell in root.find_all(["td", "th"]):
+        cell.append("\t")
+    for br in root.find_all("br"):
+        br.replace_with("\n")
+    for block in root.find_all(_BLOCKS):
+        block.insert_before("\n")
+        block.append("\n")
+    text = root.get_text()
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", re.sub(r"[ \u00a0]+", " ", text))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def pdf_to_page(data: bytes, url: str = "") -> Page:
+    """The text layer of a PDF report (pypdf); a PDF without one is an error, not an empty text."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        text = "\n".join((page.extract_text() or "") for page in reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
+        raise InputError(f"{url or 'PDF'}: not a readable PDF ({e.__class__.__name__})") from None
+    if not text.strip():
+        raise InputError(f"{url or 'PDF'}: the PDF has no text layer (a scan?); nothing to read")
+    return Page(url=url, text=text, title=None, published=None, kind="pdf")
+
+
+def bytes_to_page(data: bytes, url: str, content_type: str = "") -> Page:
+    """Pick the converter by content type, file name or the bytes themselves."""
+    ctype = content_type.casefold()
+    name = url.split("?", 1)[0].casefold()
+    if data.startswith(b"%PDF") or "pdf" in ctype or name.endswith(".pdf"):
+        return pdf_to_page(data, url)
+    if not data.strip():
+        raise InputError(f"{url}: empty document")
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{url}: binary file, not text, HTML or PDF")
+    text = _decode(data)
+    head = text[:2048].casefold()
+    if "html" in ctype or name.endswith((".html", ".htm")) or "<html" in head or "<!doctype html" in head:
+        return html_to_page(text, url)
+    return Page(url=url, text=text, kind="text")
+
+
+def _decode(data: bytes) -> str:
+    for enc in ("utf-8", "cp1252"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def read_source(source: str, fetcher=None) -> Page:
+    """A file path or an http(s) URL as a Page; InputError with a one-line reason if unreadable."""
+    if re.match(r"(?i)^[a-z][a-z0-9+.-]*://", source):
+        if not re.match(r"(?i)^https?://", source):
+            raise InputError(f"{source}: only http(s) URLs can be read")
+        if fetcher is None:
+            raise InputError(f"{source}: no HTTP client configured")
+        from bot.errors import SourceError
+
+        try:
+            resp = fetcher.get(source)
+        except SourceError as e:
+            raise InputError(str(e)) from None
+        return bytes_to_page(resp.body, resp.url, resp.headers.get("content-type", ""))
+    path = Path(source)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{source}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{source}: is a directory") from None
+    except OSError as e:
+        raise InputError(f"{source}: cannot read ({e.strerror or e.__class__.__name__})") from None
+    return bytes_to_page(data, str(path))

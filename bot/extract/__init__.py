@@ -1,0 +1,123 @@
+"""The extractor: pure functions from an inspection text to an `Extraction`."""
+
+from __future__ import annotations
+
+from bot.extract.facts import (
+    count_recommendations, find_chief_inspector, find_published, find_scores, find_standards,
+    headline_findings, table_overall,
+)
+from bot.extract.ratings import (
+    Previous, Rated, find_previous, find_previous_date, find_ratings, find_remains,
+    is_first_inspection,
+)
+from bot.extract.text import Q, Sentence, canonical_rating, normalise, sentences, strip_chrome
+from bot.extract.units import Mention, Unit, find_bare, find_mentions
+from bot.models import Extraction, UnitRating, direction_between
+
+__all__ = ["extract"]
+
+
+def extract(text: str, *, title: str | None = None, published: str | None = None) -> Extraction:
+    """Read one text (press release, news story, report page or report) into an Extraction."""
+    body = strip_chrome(normalise(text))
+    if title:
+        title = normalise(title)
+        if not body.startswith(title):
+            body = f"{title}\n{body}"
+    title = title or (body.split("\n", 1)[0].strip() if body else None)
+    sents = sentences(body, title_end=len(title or ""))
+    main = _main_unit(body, title or "")
+    previous = find_previous(sents, main)
+    rated = find_ratings(sents, [p.span for p in previous if p.rating])
+    rated += _headline_and_table(body, title or "", rated)
+    units = _assemble(body, sents, rated, previous, main, title)
+    primary = [u for u in units if u[1]]
+    return Extraction(
+        is_inspection=bool(primary),
+        title=title,
+        published=find_published(body) or published,
+        units=tuple(u for u, _ in units),
+        findings=tuple(headline_findings(sents)) if primary else (),
+        chief_inspector=find_chief_inspector(body),
+        standards=find_standards(body) if primary else {},
+    )
+
+
+def _main_unit(body: str, title: str) -> Unit | None:
+    """The unit the text is about: named in the headline, else first named in the text."""
+    for chunk in (title, body[:600], body):
+        found = find_mentions(chunk) or (find_bare(chunk) if chunk is title else [])
+        if found:
+            return found[0].unit
+    return None
+
+
+def _headline_and_table(body: str, title: str, rated: list[Rated]) -> list[Rated]:
+    """Weaker signals used only when no sentence states the rating: headline, ratings table."""
+    if any(r.primary for r in rated):
+        return []
+    import re
+
+    found = [canonical_rating(m.group("r")) for m in re.finditer(Q, title, re.I) if m.group("qq")]
+    if len(set(found)) == 1:
+        units = find_mentions(title) or find_bare(title)
+        return [Rated(units[0].unit if units else None, found[0], 2, 0)]
+    overall = table_overall(body)
+    return [Rated(None, overall, 2, len(body))] if overall else []
+
+
+def _assemble(body, sents, rated, previous, main, title) -> list[tuple[UnitRating, bool]]:
+    """One UnitRating per unit, primary units first, each with its previous rating and score."""
+    best: dict[str, tuple[Rated, Unit]] = {}
+    for r in sorted(rated, key=lambda r: (r.tier, r.pos)):
+        unit = r.unit or main or (Unit(title.strip(), "other", None) if title else None)
+        if unit is None:
+            continue
+        if unit.name not in best or (r.primary and not best[unit.name][0].primary):
+            best[unit.name] = (r, unit)
+    ordered = sorted(best.values(), key=lambda x: (not x[0].primary, x[0].pos))
+    scores = _scores_by_unit(body, main)
+    recs = count_recommendations(body, sents)
+    first = is_first_inspection(body)
+    out = []
+    for i, (r, unit) in enumerate(ordered):
+        is_main = i == 0 or (main is not None and unit.name == main.name)
+        prev, prev_date = _previous_for(unit, r.rating, previous, sents, main, body) if is_main else (None, None)
+        direction = direction_between(prev, r.rating) if prev else ("new" if first and is_main else None)
+        out.append((UnitRating(
+            name=unit.name, type=unit.type, region=unit.region, rating=r.rating,
+            previous_rating=prev, previous_inspection=prev_date, direction=direction,
+            score=scores.get(unit.name) or (scores.get(None) if is_main else None),
+            recommendations=recs if i == 0 else None,
+        ), r.primary))
+    return out
+
+
+def _previous_for(unit, rating, previous: list[Previous], sents, main, body):
+    """The unit's own previous rating, else a predecessor's, else a 'remains'/'same' statement."""
+    mine = [p for p in previous if p.unit is None or p.unit.name == unit.name or p.kind == "predecessor"]
+    for kind in ("own", "same", "predecessor"):
+        for p in mine:
+            if p.kind != kind:
+                continue
+            if kind == "same":
+                return rating, p.date or find_previous_date(body)
+            if p.rating:
+                return p.rating, p.date
+    for kept, _ in find_remains(sents):
+        if kept == rating:
+            return rating, find_previous_date(body)
+    return None, find_previous_date(body)
+
+
+def _scores_by_unit(body: str, main: Unit | None) -> dict:
+    """Each printed score, given to the unit named before it in its sentence (None: the text's)."""
+    out: dict = {}
+    for pos, score in find_scores(body):
+        start = max(body.rfind(". ", 0, pos), body.rfind("\n", 0, pos)) + 1
+        mentions = find_mentions(body[start:pos])
+        if not mentions:
+            out.setdefault(None, score)
+        for m in mentions:
+            out.setdefault(m.unit.name, score)
+    return out

@@ -1,0 +1,238 @@
+"""Scores, recommendations, dates, the chief inspector, headline findings and standards."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.extract.text import MONTHS, RATING_WORDS, Sentence, canonical_rating, is_boilerplate
+
+_I = re.IGNORECASE
+_NUMBERS = {
+    w: i for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split())
+}
+_NUMBERS.update({"none": 0, "no": 0, "a single": 1, "thirty": 30, "forty": 40})
+for _tens, _v in (("twenty", 20), ("thirty", 30)):
+    for _u in range(1, 10):
+        _NUMBERS[f"{_tens}-{list(_NUMBERS)[_u]}"] = _v + _u
+NUM = r"(?:\d{1,3}|" + "|".join(sorted((re.escape(k) for k in _NUMBERS), key=len, reverse=True)) + r")"
+
+
+def to_int(word: str) -> int | None:
+    """'seven' -> 7, '12' -> 12."""
+    w = word.strip().casefold()
+    return int(w) if w.isdigit() else _NUMBERS.get(w)
+
+
+# --- score ----------------------------------------------------------------------------------
+
+_SCORE_SLASH = re.compile(r"\bscor(?:e|ed|ing)\b\s*(?::|of|was)?\s*(\d{1,2})\s*/\s*(\d{1,2})\b", _I)
+_SCORE_OUT_OF = re.compile(
+    rf"\b({NUM})\s+(?:points\s+)?out\s+of\s+(?:a\s+(?:total|possible|maximum)\s+(?:of\s+)?|"
+    rf"a\s+possible\s+|the\s+(?:maximum|possible)\s+)?(\d{{1,2}})(?=\s+(?:inspection\s+)?points|"
+    rf"\s*[.,;)]|\s+(?:available|possible))", _I)
+_SCORE_POINTS = re.compile(rf"\bscor(?:e|ed|ing)\s+(?:just\s+|only\s+)?({NUM})\s+(?:inspection\s+)?points?\b", _I)
+_SCORE_TOTAL = re.compile(r"(?:total|possible|maximum)\s+(?:of\s+)?(\d{1,2})\s+(?:inspection\s+)?points", _I)
+
+
+def find_scores(text: str) -> list[tuple[int, str]]:
+    """Every score the text prints, with its position: 'Score 3/24', 'zero out of a total of 27'."""
+    total = _SCORE_TOTAL.search(text)
+    found = []
+    for m in _SCORE_SLASH.finditer(text):
+        found.append((m.start(), f"{int(m.group(1))}/{int(m.group(2))}"))
+    for m in _SCORE_OUT_OF.finditer(text):
+        context = text[max(0, m.start() - 60): m.end() + 25].casefold()
+        if "point" in context or "scor" in context or re.search(r"total|possible|maximum", m.group(0), _I):
+            found.append((m.start(), f"{to_int(m.group(1))}/{int(m.group(2))}"))
+    for m in _SCORE_POINTS.finditer(text):
+        if total and not any(abs(p - m.start()) < 5 for p, _ in found):
+            found.append((m.start(), f"{to_int(m.group(1))}/{int(total.group(1))}"))
+    return sorted(found)
+
+
+# --- recommendations ------------------------------------------------------------------------
+
+_RECS = [
+    re.compile(rf"\b(?:makes?|made|making|contains?|sets?\s+out|issues?|issued|includes?|has)\s+"
+               rf"(?:a\s+total\s+of\s+|just\s+|only\s+)?({NUM})\s+(?:\w+\s+){{0,2}}?recommendations?\b", _I),
+    re.compile(rf"\b({NUM})\s+(?:\w+\s+)?recommendations?\s+(?:have\s+been\s+|were\s+|are\s+|was\s+)?"
+               rf"(?:made|issued|set\s+out|given)", _I),
+]
+_REC_HEADING = re.compile(r"^\s*recommendations\s*$", _I | re.M)
+_REC_ITEM = re.compile(r"^\s*[-•*]?\s*(\d{1,2})[.)]\s+\S", re.M)
+_HEADING = re.compile(r"^\s*(?:background|contents|\d+\.\s+[A-Z][a-z]+.*|annexe.*|foreword)\s*$", re.M | re.I)
+
+
+def count_recommendations(text: str, sents: list[Sentence]) -> int | None:
+    """'The report makes seven recommendations', or the numbered list in a report."""
+    for s in sents:
+        low = s.text.casefold()
+        if "recommendation" not in low or re.search(r"\b(?:thematic|previous|last)\b", low):
+            continue
+        for rx in _RECS:
+            m = rx.search(s.text)
+            if m:
+                return to_int(m.group(1))
+    return _numbered_list(text)
+
+
+def _numbered_list(text: str) -> int | None:
+    """Count a report's numbered recommendations (the highest item number in the section)."""
+    for head in _REC_HEADING.finditer(text):
+        body = text[head.end():]
+        stop = _HEADING.search(body)
+        section = body[: stop.start()] if stop else body[:6000]
+        numbers = [int(m.group(1)) for m in _REC_ITEM.finditer(section)]
+        if len(numbers) >= 2 and numbers[0] == 1:
+            return max(numbers)
+    return None
+
+
+# --- publication date -----------------------------------------------------------------------
+
+_MON = {m[:3].casefold(): i + 1 for i, m in enumerate(MONTHS.split("|"))}
+_DMY = rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+((?:{MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)\s+(\d{{4}})"
+_PUBLISHED = [
+    re.compile(rf"^\s*(?:published|first\s+published|publication\s+date|date\s+published|date)\s*:?\s*(?:on\s+)?{_DMY}", _I | re.M),
+    re.compile(r"^\s*(?:published|publication\s+date|date\s+published|date)\s*:?\s*(\d{1,2})/(\d{1,2})/(\d{4})\b", _I | re.M),
+    re.compile(r"^\s*(?:published|date)\s*:?\s*(\d{4})-(\d{2})-(\d{2})\b", _I | re.M),
+    re.compile(rf"(?:published|published\s+on|available)\b[^\n]{{0,80}}?\bon\s+{_DMY}", _I),
+    # News pages glue the byline to the date: "Reporting ServicePublished 15th Nov 2024".
+    re.compile(rf"(?:(?<![A-Za-z])[Pp]ublished|(?<=[a-z])Published|(?<![A-Za-z])[Pp]osted)\s*:?\s+{_DMY}"),
+]
+
+
+def find_published(text: str) -> str | None:
+    """The publication date the text states, as an ISO date; never a guess."""
+    for i, rx in enumerate(_PUBLISHED):
+        for m in rx.finditer(text):
+            if i == 3 and _is_aside(text, m.start()):
+                continue
+            iso = _iso(m.groups(), numeric=i in (1, 2), ymd=i == 2)
+            if iso:
+                return iso
+    return None
+
+
+def _is_aside(text: str, pos: int) -> bool:
+    """'(published on 29 June 2023)' about another unit is not this text's date."""
+    opened = text.rfind("(", max(0, pos - 80), pos)
+    return opened != -1 and text.find(")", opened, pos) == -1
+
+
+def _iso(groups: tuple, *, numeric: bool, ymd: bool = False) -> str | None:
+    try:
+        if ymd:
+            y, mo, d = (int(g) for g in groups)
+        elif numeric:
+            d, mo, y = (int(g) for g in groups)  # UK pages write dates day first
+        else:
+            d, y = int(groups[0]), int(groups[2])
+            mo = _MON[groups[1][:3].casefold()]
+        return date(y, mo, d).isoformat()
+    except (ValueError, KeyError):
+        return None
+
+
+# --- chief inspector ------------------------------------------------------------------------
+
+_NAME = r"((?:Dame|Sir|Dr|Professor)?\s*[A-Z][a-z]+(?:[ -][A-Z][a-z'’]+){1,2})"
+_CHIEF = [
+    re.compile(rf"{_NAME},?\s*\n*\s*(?:HM\s+|His\s+Majesty's\s+|Her\s+Majesty's\s+)?Chief\s+Inspector\s+of\s+Probation"),
+    re.compile(rf"(?:HM\s+)?Chief\s+Inspector\s+of\s+Probation,?\s+{_NAME}"),
+]
+_TITLES = re.compile(r"^(?:Dame|Sir|Dr|Professor)\s+")
+_NOT_NAMES = {"Chief", "Inspector", "Probation", "Said", "Foreword", "From", "The", "HM"}
+
+
+def find_chief_inspector(text: str) -> str | None:
+    """The Chief Inspector of Probation quoted or signing the text."""
+    best = None
+    for rx in _CHIEF:
+        for m in rx.finditer(text):
+            name = _TITLES.sub("", m.group(1).strip())
+            words = name.split()
+            if len(words) >= 2 and not set(words) & _NOT_NAMES:
+                if best is None or m.start() < best[0]:
+                    best = (m.start(), name)
+                break
+    return best[1] if best else None
+
+
+# --- headline findings ----------------------------------------------------------------------
+
+_STRONG = re.compile(
+    r"\bper\s+cent\b|%|\bvacanc|\bworkloads?\b|\bcaseloads?\b|\bsickness\b|\bstaffing\b|"
+    r"\bstrong|\bweak|\bimpressive|\bexcellent|\bpoor|\binsufficient|\bconcern|\beffective|"
+    r"\bhigh\b|\btoo\s+(?:many|few|high|low)|\bonly\b|\bhalf\b|\bthird|\bquarter", _I)
+_SKIP = re.compile(
+    r"report\s+makes|recommendation|media\s+enquiries|four-point\s+scale|available\s+(?:at|on)|"
+    r"fieldwork|independent\s+inspector|replaced\s+community|one\s+of\s+\w+\s+pdus|"
+    r"overall\s+rating|has\s+been\s+rated|licence|cookies|read\s+the\s+report|published", _I)
+
+
+def headline_findings(sents: list[Sentence], limit: int = 5) -> list[str]:
+    """3 to 5 sentences a journalist would quote: figures, what was strong, what was weak."""
+    scored = []
+    for i, s in enumerate(sents):
+        t = s.text.strip()
+        if s.in_notes or s.in_title or len(t) < 60 or len(t) > 400 or _SKIP.search(t) or is_boilerplate(t):
+            continue
+        if re.search(rf"\b(?:{RATING_WORDS})\b", t, _I) and "said" in t.casefold():
+            continue
+        hits = len(_STRONG.findall(t))
+        if re.search(r"\d", t):
+            hits += 2
+        if hits:
+            scored.append((hits, i, _tidy(t)))
+    best = sorted(scored, key=lambda x: (-x[0], x[1]))[:limit]
+    return [t for _, _, t in sorted(best, key=lambda x: x[1])]
+
+
+def _tidy(sentence: str) -> str:
+    t = re.sub(r"\s+", " ", sentence).strip()
+    if t.count('"') % 2:
+        t = t.replace('"', "")
+    return t
+
+
+# --- standards table ------------------------------------------------------------------------
+
+def _spaced(word: str) -> str:
+    """A word that PDF extraction may have split with spaces or tabs ('Ove rall')."""
+    return r"\s*".join(re.escape(c) for c in word)
+
+
+_RATING_LOOSE = "|".join(
+    r"\s+".join(_spaced(w) for w in r.split()) for r in
+    ("Outstanding", "Good", "Requires improvement", "Inadequate")
+)
+_STANDARD_ROW = re.compile(
+    rf"(?m)^[\s_-]*(\d)\s*\.\s*(\d)\.?[ \t]+([A-Z][A-Za-z ,&'()/-]{{2,70}}?)[ \t]+({_RATING_LOOSE})[ \t]*$")
+
+
+def find_standards(text: str) -> dict[str, str]:
+    """The per-standard ratings table of a full report: {'1.1 Leadership': 'Requires improvement'}."""
+    out: dict[str, str] = {}
+    for m in _STANDARD_ROW.finditer(text):
+        name = re.sub(r"\s+", " ", m.group(3)).strip()
+        key = f"{m.group(1)}.{m.group(2)} {name}"
+        rating = canonical_rating(re.sub(r"\s+", "", m.group(4)))
+        if rating and key not in out:
+            out[key] = rating
+    return out
+
+
+_OVERALL_ROW = re.compile(rf"(?m)^\s*{_spaced('Overall')}\s+{_spaced('rating')}[:\s]+({_RATING_LOOSE})\s*$")
+
+
+def table_overall(text: str) -> str | None:
+    """The 'Overall rating' row of a report's ratings table."""
+    m = _OVERALL_ROW.search(text)
+    if not m:
+        return None
+    squashed = re.sub(r"\s+", "", m.group(1)).casefold()
+    return canonical_rating("requires improvement" if squashed.startswith("requires") else squashed)

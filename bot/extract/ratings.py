@@ -1,0 +1,320 @@
+"""Overall and previous ratings: which unit got which rating, read from the language of the text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.extract.text import DATE, Q, Sentence, canonical_rating, is_boilerplate
+from bot.extract.units import Mention, Unit, find_bare, find_mentions, region_name
+
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class Rated:
+    """A unit's overall rating as one statement gives it."""
+
+    unit: Unit | None  # None: the text's main unit ("the PDU", "the service")
+    rating: str
+    tier: int  # 1 explicit overall statement, 2 weaker forms, 3 sibling/mention
+    pos: int
+    primary: bool = True
+
+
+@dataclass(frozen=True)
+class Previous:
+    """A previous rating (or only a previous inspection date) the text states."""
+
+    rating: str | None
+    date: str | None
+    unit: Unit | None
+    kind: str  # "own", "predecessor", "same"
+    span: tuple[int, int]
+
+
+# --- previous ratings: found first, so that their ratings are never read as current ones ----
+
+_VERB = r"(?:rated|judged|graded|found\s+to\s+be|assessed\s+as)"
+_PREV_PATTERNS = [
+    # "having previously been rated 'Inadequate' in 2022", "after being rated as 'RI' in March 2023"
+    rf"(?:previously|formerly|after\s+being|having\s+been|when\s+(?:it|they)\s+(?:was|were)|"
+    rf"and\s+(?:was|were)|where\s+(?:it|they)\s+(?:was|were)|were\s+also|was\s+also|also)"
+    rf"\s+(?:been\s+)?{_VERB}\s+(?:as\s+)?{Q}(?:\s+overall)?(?:,?\s+(?:back\s+)?in\s+(?P<d>{DATE}))?",
+    # "following a previous 'Inadequate' rating in March 2023"
+    rf"(?:following|after|from)\s+(?:a|an|its|their|the)\s+previous\s+(?:overall\s+)?"
+    rf"(?:rating\s+of\s+)?{Q}(?:\s+rating)?(?:\s+in\s+(?P<d>{DATE}))?",
+    # "last inspected in 2022 where it received an overall rating of 'RI'"
+    rf"last\s+inspect(?:ed|ion)\b[^.]{{0,80}}?(?:where|when|and)\s+(?:it|they)?\s*(?:was\s+|were\s+)?"
+    rf"(?:received|given|awarded|achieved)\s+an?\s+(?:overall\s+)?rating\s+of\s+{Q}",
+    # "rated 'Inadequate' in 2019", "found to be 'Inadequate' back in March 2023"
+    rf"{_VERB}\s+(?:as\s+)?{Q},?\s+(?:back\s+)?in\s+(?P<d>{DATE})\b",
+    # "which received an 'Inadequate' rating in 2018", "an 'Inadequate' rating in 2018"
+    rf"(?:an?|the|its|their)\s+(?:overall\s+)?{Q}\s+rating\s+(?:back\s+)?in\s+(?P<d>{DATE})\b",
+    # "improved from 'Requires improvement' to 'Good'", "up from 'Inadequate'"
+    rf"(?:improved|moved|gone|risen|rose|climbed|dropped|fallen|fell|slipped|declined|"
+    rf"downgraded|upgraded|up|down)\s+from\s+(?:a|an|its|their|the)?\s*(?:previous\s+)?{Q}"
+    rf"(?:\s+rating)?(?:\s+(?:in|at)\s+(?:(?:its|their|the)\s+(?:last|previous)\s+inspection\s+in\s+)?(?P<d>{DATE}))?",
+]
+_PREV_RE = [re.compile(p, _I) for p in _PREV_PATTERNS]
+_RETAINED = re.compile(rf"retain(?:s|ed|ing)\s+(?:its|their|the)\s+{Q}\s+rating", _I)
+_STAYED = re.compile(
+    r"(?:overall\s+)?rating\s+(?:has\s+)?(?:stayed|stays|remained|remains)\s+the\s+same|"
+    r"(?:overall\s+)?rating\s+(?:is|was|has\s+been)\s+unchanged", _I)
+_REMAINS = re.compile(rf"\b(?:remains?|remained|still)\s+(?:rated\s+)?{Q}", _I)
+_DRAGGED = re.compile(r"\b(?:dragg|pull|brought|bring|would\s+have)\w*\b[^.]{0,40}$", _I)
+_LAST_DATE = re.compile(
+    rf"(?:last|previous(?:ly)?)\s+inspect(?:ed|ion)\b[^.]{{0,70}}?\bin\s+(?P<d>{DATE})\b|"
+    rf"\bin\s+an?\s+(?P<d2>{DATE})\s+inspection\s+of\b", _I)
+_FORMER_RATING = re.compile(rf"(?:an?|the|its|their)\s+{Q}\s+rating\b", _I)
+_FORMER = re.compile(r"\bformer\b|\bpredecessor\b|disaggregat|part\s+of\s+the\s+former", _I)
+
+
+def find_previous(sents: list[Sentence], main: Unit | None) -> list[Previous]:
+    """Every previous rating statement, in text order."""
+    out = []
+    for s in sents:
+        for rx in _PREV_RE:
+            for m in rx.finditer(s.text):
+                if _DRAGGED.search(s.text[: m.start()]):
+                    continue  # "dragged the overall rating down from 'good' to ..." is a sub-rating
+                rating = canonical_rating(m.group("r"))
+                date = m.groupdict().get("d") or _sentence_date(s.text)
+                unit = _subject_unit(s.text[: m.start()])
+                kind = _kind(s.text, unit, main)
+                out.append(Previous(rating, date, unit, kind, (s.start + m.start(), s.start + m.end())))
+        if _FORMER.search(s.text):
+            # "response to an 'Inadequate' rating, when they were part of the former X YJS"
+            for m in _FORMER_RATING.finditer(s.text):
+                out.append(Previous(canonical_rating(m.group("r")), _sentence_date(s.text), None,
+                                    "predecessor", (s.start + m.start(), s.start + m.end())))
+        for m in _RETAINED.finditer(s.text):
+            out.append(Previous(canonical_rating(m.group("r")), _sentence_date(s.text), None, "own",
+                                (s.start + m.start(), s.start + m.end())))
+        for m in _STAYED.finditer(s.text):
+            out.append(Previous(None, _sentence_date(s.text), None, "same", (s.start + m.start(), s.start + m.end())))
+    return _dedupe(out)
+
+
+def find_remains(sents: list[Sentence]) -> list[tuple[str, int]]:
+    """'the service remains 'Inadequate'': the rating it kept, with its position."""
+    return [(canonical_rating(m.group("r")), s.start + m.start())
+            for s in sents for m in _REMAINS.finditer(s.text) if not s.in_notes or True]
+
+
+def find_previous_date(text: str) -> str | None:
+    """'since their last inspection in 2015': the date alone, when no rating is given."""
+    m = _LAST_DATE.search(text)
+    return (m.group("d") or m.group("d2")) if m else None
+
+
+def _sentence_date(sentence: str) -> str | None:
+    m = _LAST_DATE.search(sentence)
+    return (m.group("d") or m.group("d2")) if m else None
+
+
+def _kind(sentence: str, unit: Unit | None, main: Unit | None) -> str:
+    if _FORMER.search(sentence):
+        return "predecessor"
+    if unit is not None and main is not None and unit.name != main.name:
+        return "predecessor"
+    return "own"
+
+
+def _subject_unit(before: str) -> Unit | None:
+    """The unit named closest before a phrase, if any."""
+    mentions = find_mentions(before)
+    return mentions[-1].unit if mentions else None
+
+
+def _dedupe(prevs: list[Previous]) -> list[Previous]:
+    out: list[Previous] = []
+    for p in sorted(prevs, key=lambda p: p.span):
+        if out and p.span[0] < out[-1].span[1]:
+            continue
+        out.append(p)
+    return out
+
+
+# --- current overall ratings ----------------------------------------------------------------
+
+_OVERALL = [
+    # "has received an overall rating of 'Inadequate'", "an overall regional rating of"
+    rf"(?:received|been\s+given|been\s+awarded|achieved|was\s+given|were\s+given|gained|got|given|"
+    rf"gives?|gave|awarded|awards)\s+(?P<obj>(?:the|this|that|its|their)\s+(?:\w+\s+){{0,2}})?"
+    rf"(?:an?\s+|the\s+)?overall\s+(?:regional\s+)?(?:rating|grade|judgement)\s+(?:of\s+|as\s+)?{Q}",
+    # "rated 'Requires improvement' overall", "rated the sufficiency ... as 'RI' overall"
+    rf"(?:rated|judged|graded|assessed)\s+(?P<obj>[^.]{{0,70}}?\s+)?(?:as\s+|to\s+be\s+)?{Q}\s+overall",
+    # "The overall rating is 'Good'", "resulting in the overall rating of 'Inadequate'"
+    rf"overall\s+(?:regional\s+)?rating\s+(?:is|was|of|has\s+been)\s+{Q}",
+    # "each received the lowest rating possible ('Inadequate')"
+    rf"(?:each|both|all)?\s*received\s+the\s+(?:lowest|highest)\s+(?:possible\s+)?rating"
+    rf"(?:\s+possible)?\s*\(?\s*{Q}",
+]
+_OVERALL_RE = [re.compile(p, _I) for p in _OVERALL]
+_RATED_RE = re.compile(
+    rf"(?:(?:is|was|are|were|has\s+been|have\s+been|had\s+been|been|being)\s+)?"
+    rf"(?:(?:therefore|now|each|both|all|also|again|officially|today)\s+)*"
+    rf"(?:rated|judged|graded|assessed|found\s+to\s+be|deemed|declared|branded|labelled)\s+"
+    rf"(?:as\s+|to\s+be\s+)?{Q}", _I)
+_SIBLING_RE = [
+    re.compile(rf",?\s*which\s+(?:also\s+)?(?:received|was\s+given|achieved|got)\s+an?\s+"
+               rf"(?:overall\s+)?rating\s+of\s+{Q}", _I),
+    re.compile(rf"\((?:both\s+|all\s+|each\s+)?(?:also\s+)?(?:rated|judged)\s+(?:as\s+)?{Q}\s*\)", _I),
+]
+# A rating followed by "for their leadership" is a sub-rating, not the overall one.
+_FOR_ASPECT = re.compile(r"^\W{0,3}\s*(?:rating\s+)?(?:(?:specifically|separately|only)\s+)?for\s+(?!the\s+first)", _I)
+_GENERIC = re.compile(
+    r"(?:the|this|that|its)\s+(?:pdu|service|unit|region|yjs|yos|yot|crc|division|probation\s+service|"
+    r"youth\s+justice\s+service|youth\s+offending\s+(?:service|team)|probation\s+delivery\s+unit)\s*,?\s*$"
+    r"|\b(?:it|they|we|inspectors)\s*$", _I)
+_EACH = re.compile(r"\b(?:each|both)\b", _I)
+_SERVICES = re.compile(r"^\s*(?:the\s+)?(?:probation\s+services|youth\s+(?:justice|offending)\s+services|pdus)\b", _I)
+_ASPECT_WORDS = re.compile(
+    r"\b(?:work|leadership|management|delivery|assessment|planning|reviewing|staff|services\s+for|"
+    r"standards?|disposals?|cases?|areas?|aspects?|victims?|quality|casework|partnerships?|"
+    r"arrangements|implementation|court|resettlement|sentence)\b", _I)
+
+
+def find_ratings(sents: list[Sentence], masked: list[tuple[int, int]]) -> list[Rated]:
+    """Every statement of a unit's current overall rating."""
+    out: list[Rated] = []
+    for s in sents:
+        if is_boilerplate(s.text) or s.in_notes:
+            continue
+        out += _overall_in(s, masked)
+        out += _siblings_in(s, masked)
+        out += _rated_in(s, masked)
+    return out
+
+
+def _masked(pos: int, masked: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in masked)
+
+
+def _overall_in(s: Sentence, masked) -> list[Rated]:
+    out = []
+    for rx in _OVERALL_RE:
+        for m in rx.finditer(s.text):
+            pos = s.start + m.start("r")
+            if _masked(pos, masked) or _FOR_ASPECT.match(s.text[m.end():]):
+                continue
+            rating = canonical_rating(m.group("r"))
+            subject = s.text[: m.start()]
+            units = _subject_units(subject, s.text) or [None]
+            out += [Rated(u, rating, 1, pos) for u in units]
+    return out
+
+
+def _siblings_in(s: Sentence, masked) -> list[Rated]:
+    out = []
+    for rx in _SIBLING_RE:
+        for m in rx.finditer(s.text):
+            pos = s.start + m.start("r")
+            if _masked(pos, masked):
+                continue
+            units = _trailing_units(s.text[: m.start()])
+            out += [Rated(u, canonical_rating(m.group("r")), 3, pos, primary=False) for u in units]
+    return out
+
+
+def _rated_in(s: Sentence, masked) -> list[Rated]:
+    out = []
+    ratings = list(_RATED_RE.finditer(s.text))
+    respectively = "respectively" in s.text.casefold()
+    for i, m in enumerate(ratings):
+        pos = s.start + m.start("r")
+        after = s.text[m.end():]
+        if _masked(pos, masked) or _FOR_ASPECT.match(after) or after.lstrip().startswith("overall"):
+            continue  # "... overall" forms are read by _overall_in
+        subject = s.text[: m.start()]
+        rating = canonical_rating(m.group("r"))
+        if respectively and i == 0:
+            out += _respectively(s, subject)
+            continue
+        if respectively:
+            continue
+        units = _subject_units(subject, s.text, strict=True)
+        if units:
+            out += [Rated(u, rating, 1 if not s.in_title else 2, pos) for u in units]
+        elif _GENERIC.search(subject) and not _ASPECT_WORDS.search(subject[-40:]):
+            out.append(Rated(None, rating, 2, pos))
+        elif _EACH.search(subject[-12:] + m.group(0)) and _SERVICES.search(subject):
+            # "Probation services ... in three areas of London have each been rated 'Inadequate'"
+            out.append(Rated(None, rating, 2, pos))
+    return out
+
+
+def _respectively(s: Sentence, subject: str) -> list[Rated]:
+    """'A and B have been rated 'Good' and 'Requires improvement', respectively'."""
+    ratings = [canonical_rating(m.group("r")) for m in re.finditer(Q, s.text, _I)]
+    units = _subject_units(subject, s.text)
+    if units and len(units) == len(ratings) and None not in units:
+        return [Rated(u, r, 1, s.start) for u, r in zip(units, ratings)]
+    return []
+
+
+def _subject_units(subject: str, sentence: str, strict: bool = False) -> list[Unit]:
+    """The unit(s) a statement is about: named ones in its subject, else bare names."""
+    mentions = find_mentions(subject)
+    if not mentions:
+        mentions = _bare(subject, sentence)
+    if not mentions:
+        return []
+    tail = subject[mentions[-1].end:]
+    if strict and (_ASPECT_WORDS.search(tail) or len(tail.split()) > 8):
+        return []  # "Kirklees PDU's work to keep people safe was rated ..." is about the work
+    if _is_list(subject, mentions):
+        return [m.unit for m in mentions]
+    return [mentions[-1].unit]
+
+
+def _bare(subject: str, sentence: str) -> list[Mention]:
+    """Bare names ('probation services in Kirklees'), and regions in regional statements."""
+    found = find_bare(subject, sentence)
+    if found:
+        return found
+    if re.search(r"\bregion", sentence, _I):
+        m = re.search(r"(?:in|of|across)\s+(?:the\s+)?([A-Z][\w ,&]+?)(?:\s+\(|\s+have|\s+has|\s+region|$)", subject)
+        region = region_name(m.group(1)) if m else None
+        if region:
+            return [Mention(Unit(f"{region} region", "region", region), m.start(1), m.end(1))]
+    return []
+
+
+def _is_list(subject: str, mentions: list[Mention]) -> bool:
+    """True when the mentions form one list ('A, B and C'), all subjects of the verb."""
+    if len(mentions) < 2:
+        return False
+    for a, b in zip(mentions, mentions[1:]):
+        if not re.fullmatch(r"\s*(?:,|and|&|,\s*and)?\s*", subject[a.end:b.start]):
+            return False
+    return True
+
+
+def _trailing_units(before: str) -> list[Unit]:
+    """The unit(s) just before a bracket or 'which' clause."""
+    mentions = find_mentions(before)
+    if not mentions or before[mentions[-1].end:].strip(" ,"):
+        return []
+    group = [mentions[-1]]
+    for m in reversed(mentions[:-1]):
+        if re.fullmatch(r"\s*(?:,|and|&)\s*", before[m.end:group[0].start]):
+            group.insert(0, m)
+        else:
+            break
+    return [m.unit for m in group]
+
+
+# --- first inspections -----------------------------------------------------------------
+
+_FIRST = re.compile(
+    r"\bfirst\s+[^.]{0,60}?inspection\s+(?:of|in|at|for)\s+[^.]{0,90}?since\s+"
+    r"(?:the\s+|it\s+was\s+|they\s+were\s+|its\s+)?(?:re-?)?(?:unification|unified|establish|creat|form)"
+    r"|\b(?:its|their)\s+first\s+(?:ever\s+)?inspection\b"
+    r"|\bhas\s+not\s+(?:previously\s+)?been\s+inspected\s+before\b", _I)
+
+
+def is_first_inspection(text: str) -> bool:
+    """True when the text says this is the unit's first inspection."""
+    return bool(_FIRST.search(text))

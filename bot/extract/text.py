@@ -1,0 +1,112 @@
+"""Text clean-up and sentence splitting shared by the extractor's rules."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+_QUOTES = str.maketrans({
+    "‘": "'", "’": "'", "‚": "'", "′": "'", "`": "'",
+    "“": '"', "”": '"', "„": '"', "″": '"',
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ",
+    "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "", "\u00ad": "",
+    "—": "–", "‑": "-", "‐": "-",
+})
+
+RATING_WORDS = (
+    r"outstanding|good|inadequate|"
+    r"requir(?:es|e|ing|ed)\s+improvement(?:s)?"
+)
+# A rating as written in running text: quoted or not, any case.
+Q = rf"(?P<qq>['\"]?)(?P<r>{RATING_WORDS})\b(?P=qq)"
+MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
+DATE = rf"(?:(?:{MONTHS})\s+)?(?:19|20)\d{{2}}"
+
+
+def normalise(text: str) -> str:
+    """Straight quotes, plain spaces, entities decoded, tidy line breaks."""
+    text = html.unescape(text).translate(_QUOTES)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[ \t\f\v]+", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def canonical_rating(word: str | None) -> str | None:
+    """'requiring improvement' -> 'Requires improvement', 'GOOD' -> 'Good'."""
+    if not word:
+        return None
+    w = re.sub(r"\s+", " ", word.strip(" '\"")).casefold()
+    if w.startswith("requir"):
+        return "Requires improvement"
+    return {"outstanding": "Outstanding", "good": "Good", "inadequate": "Inadequate"}.get(w)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with its offset in the normalised text and whether it is in the notes."""
+
+    text: str
+    start: int
+    in_notes: bool = False
+    in_title: bool = False
+
+
+_NOTES = re.compile(r"^\s*(?:notes? (?:to|for) (?:the )?editors?|ends)\s*:?\s*$", re.I | re.M)
+_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+
+
+def notes_start(text: str) -> int:
+    """Where the notes to editors (or the ENDS line) begin; len(text) if none."""
+    m = _NOTES.search(text)
+    return m.start() if m else len(text)
+
+
+def sentences(text: str, title_end: int = 0) -> list[Sentence]:
+    """Split into sentences at full stops and line breaks, keeping offsets."""
+    notes = notes_start(text)
+    out, pos = [], 0
+    for m in _SPLIT.finditer(text):
+        _add(out, text, pos, m.start(), notes, title_end)
+        pos = m.end()
+    _add(out, text, pos, len(text), notes, title_end)
+    return out
+
+
+def _add(out: list, text: str, start: int, end: int, notes: int, title_end: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        offset = start + chunk.index(stripped[0])
+        out.append(Sentence(stripped, offset, offset >= notes, offset < title_end))
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """The scale boilerplate and other sentences that list several ratings at once."""
+    low = sentence.casefold()
+    if "four-point scale" in low or "four point scale" in low or "rates specific aspects" in low:
+        return True
+    found = {canonical_rating(m.group("r")) for m in re.finditer(Q, sentence, re.I)}
+    return len(found) >= 3
+
+
+# Page furniture that text extraction leaves in: cookie banners, skip links, the OGL licence
+# block that prints before the article on HMI Probation's site, an empty "Published:" label.
+_CHROME = [
+    re.compile(r"^Are you OK with cookies\?.*?(?:Which cookies are you happy for us to use\?|\n\n)", re.S | re.M),
+    re.compile(r"^Skip to (?:main )?content\s*$", re.M),
+    re.compile(
+        r"^All content is available under the Open Government Licence.*?"
+        r"This publication is available at:\s*(?:\n\s*https?://\S+)?\s*$", re.S | re.M),
+    re.compile(r"^(?:Published|Last updated):?\s*$", re.M),
+]
+
+
+def strip_chrome(text: str) -> str:
+    """Remove page furniture so that the first line is the headline."""
+    for rx in _CHROME:
+        text = rx.sub("", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -1,0 +1,104 @@
+"""bot.identity: one key per article, however a feed or a search engine links to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.identity import canonical_url, unwrap_redirect
+
+BBC = "https://bbc.co.uk/news/articles/c4gl0z8p2kdo"
+HMIP = "https://hmiprobation.justiceinspectorates.gov.uk/media-release/kirklees-rated-inadequate"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.bbc.co.uk/news/articles/c4gl0z8p2kdo",
+        "https://www.bbc.co.uk/news/articles/c4gl0z8p2kdo#0",  # BBC guids add #0, #1...
+        "https://www.bbc.co.uk/news/articles/c4gl0z8p2kdo#1",
+        "https://www.bbc.co.uk/news/articles/c4gl0z8p2kdo?at_medium=RSS&at_campaign=rss",
+        "http://www.bbc.co.uk/news/articles/c4gl0z8p2kdo",
+        "https://m.bbc.co.uk/news/articles/c4gl0z8p2kdo",
+        "HTTPS://WWW.BBC.CO.UK/news/articles/c4gl0z8p2kdo/",
+        "https://www.bbc.co.uk:443/news/articles/c4gl0z8p2kdo?utm_source=twitter&utm_medium=social",
+        "  https://www.bbc.co.uk/news/articles/c4gl0z8p2kdo\n",
+    ],
+)
+def test_bbc_variants_share_one_key(url):
+    assert canonical_url(url) == BBC
+
+
+@pytest.mark.parametrize(
+    "param", ["utm_source=x", "at_medium=RSS", "at_custom1=y", "fbclid=abc", "gclid=1", "ocid=msn", "cmpid=e1", "xtor=RSS-1"]
+)
+def test_tracking_parameters_are_dropped(param):
+    assert canonical_url(f"https://example.org/story?id=7&{param}") == "https://example.org/story?id=7"
+
+
+def test_meaningful_query_is_kept_and_sorted():
+    a = canonical_url("https://example.org/search?q=probation&page=2")
+    b = canonical_url("https://example.org/search?page=2&q=probation&utm_campaign=z")
+    assert a == b == "https://example.org/search?page=2&q=probation"
+
+
+def test_path_case_and_root_are_kept():
+    assert canonical_url("https://www.example.org/News/Story") == "https://example.org/News/Story"
+    assert canonical_url("https://www.example.org") == "https://example.org/"
+    assert canonical_url("https://www.example.org/") == "https://example.org/"
+
+
+def test_non_default_port_is_kept():
+    assert canonical_url("http://127.0.0.1:8080/feed/") == "https://127.0.0.1:8080/feed"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hmiprobation.justiceinspectorates.gov.uk/media-release/kirklees-rated-inadequate/",
+        "http://hmiprobation.justiceinspectorates.gov.uk/media-release/kirklees-rated-inadequate",
+        "https://www.justiceinspectorates.gov.uk/hmiprobation/media-release/kirklees-rated-inadequate/",
+        "https://justiceinspectorates.gov.uk/hmiprobation/media-release/kirklees-rated-inadequate",
+    ],
+)
+def test_hmi_probation_two_host_forms_share_one_key(url):
+    assert canonical_url(url) == HMIP
+
+
+def test_other_justice_inspectorates_are_not_merged_into_hmi_probation():
+    prisons = "https://www.justiceinspectorates.gov.uk/hmiprisons/inspections/hmp-leeds/"
+    assert canonical_url(prisons) == "https://justiceinspectorates.gov.uk/hmiprisons/inspections/hmp-leeds"
+    assert canonical_url("https://www.justiceinspectorates.gov.uk/hmiprobation") == (
+        "https://hmiprobation.justiceinspectorates.gov.uk/"
+    )
+
+
+def test_gov_uk_with_and_without_www_share_one_key():
+    path = "/government/news/east-fenland-probation-delivery-unit-rated-requires-improvement"
+    assert canonical_url(f"https://www.gov.uk{path}") == canonical_url(f"https://gov.uk{path}")
+    assert canonical_url(f"https://www.gov.uk{path}") == f"https://gov.uk{path}"
+
+
+def test_bing_click_through_is_unwrapped():
+    wrapped = (
+        "http://www.bing.com/news/apiclick.aspx?ref=FexRss&aid=&tid=6737189E4B6F&"
+        "url=https%3a%2f%2fwww.bbc.co.uk%2fnews%2farticles%2fc4gl0z8p2kdo&c=157372855&mkt=en-gb"
+    )
+    assert unwrap_redirect(wrapped) == "https://www.bbc.co.uk/news/articles/c4gl0z8p2kdo"
+    assert canonical_url(wrapped) == BBC
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.bbc.co.uk/news/articles/c4gl0z8p2kdo",
+        "https://www.bing.com/news/search?q=probation&url=https%3a%2f%2fexample.org",  # not apiclick
+        "http://www.bing.com/news/apiclick.aspx?ref=FexRss&url=javascript%3aalert(1)",  # not http(s)
+        "https://example.org/news/apiclick.aspx?url=https%3a%2f%2fevil.example",  # not Bing
+    ],
+)
+def test_other_urls_are_not_unwrapped(url):
+    assert unwrap_redirect(url) == url
+
+
+def test_malformed_url_does_not_crash():
+    assert canonical_url("http://[::1") == "http://[::1"
