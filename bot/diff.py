@@ -58,7 +58,8 @@ def _earlier(records: list[dict], published: str | None) -> list[dict]:
     if this_day is None:
         return rated  # an undated report is judged as news: everything stored came first
     # A record without a published date is placed at the day we first saw it.
-    return [r for r in rated if (_day(r.get("published")) or _day(r.get("first_seen")) or this_day) < this_day]
+    return [r for r in rated
+            if (_day(r.get("published")) or _day(r.get("first_seen")) or this_day) < this_day]
 
 
 def judge(unit: UnitRating, earlier: list[dict], published: str | None

@@ -126,7 +126,8 @@ class Fetcher:
                     url, response.headers.get("etag"), response.headers.get("last-modified")
                 )
             return response
-        raise SourceError(f"GET {safe_url(url)}: {reason} after {self.retries} attempts")
+        tries = f"{self.retries} attempts" if self.retries > 1 else "1 attempt"
+        raise SourceError(f"GET {safe_url(url)}: {reason} after {tries}")
 
     def _check_url(self, url: str) -> str:
         """The URL's host; only http(s) URLs with a host may be fetched."""
@@ -172,6 +173,8 @@ class Fetcher:
             raise _Retryable(_connection_reason(e)) from None
         except requests.RequestException as e:
             raise SourceError(f"{where}: {type(e).__name__}") from None
+        except (ValueError, UnicodeError) as e:  # urllib3 and idna reject some URLs directly
+            raise SourceError(f"{where}: invalid URL ({type(e).__name__})") from None
         with r:
             return self._response(r, where)
 
@@ -194,7 +197,8 @@ class Fetcher:
         declared = r.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise too_big  # refuse before downloading a byte of it
-        deadline = time.monotonic() + self.timeout * _BODY_DEADLINE_FACTOR
+        allowed = self.timeout * _BODY_DEADLINE_FACTOR
+        deadline = time.monotonic() + allowed
         chunks, size = [], 0
         try:
             for chunk in r.iter_content(_CHUNK):
@@ -202,7 +206,7 @@ class Fetcher:
                 if size > self.max_bytes:
                     raise too_big
                 if time.monotonic() > deadline:
-                    raise _Retryable(f"timed out after {self.timeout * _BODY_DEADLINE_FACTOR:g}s reading the body")
+                    raise _Retryable(f"timed out after {allowed:g}s reading the body")
                 chunks.append(chunk)
         except requests.RequestException as e:
             if e.args and isinstance(e.args[0], urllib3.exceptions.ReadTimeoutError):

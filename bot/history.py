@@ -24,7 +24,8 @@ FILES = ("meta", "seen", "history", "http", "outbox", "status")
 # (file, table) pairs used below.
 META, SEEN, HISTORY = ("meta", "meta"), ("seen", "seen"), ("history", "inspections")
 HTTP, STATUS = ("http", "validators"), ("status", "sources")
-DELIVERIES, DIGEST_QUEUE, DIGESTS = ("outbox", "deliveries"), ("outbox", "digest_queue"), ("outbox", "digests")
+DELIVERIES, DIGEST_QUEUE = ("outbox", "deliveries"), ("outbox", "digest_queue")
+DIGESTS = ("outbox", "digests")
 
 
 def doc_id_for(key: str) -> int:
@@ -89,9 +90,6 @@ class AtomicJSONStorage(Storage):
         else:
             self._flush()
 
-    def close(self) -> None:
-        self._data = None
-
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Coalesce the writes made inside the block into one file replace."""
@@ -123,7 +121,8 @@ class AtomicJSONStorage(Storage):
         tmp = self.path.with_name(self.path.name + ".tmp")
         self._dirty = False
         try:
-            text = json.dumps(self._data, ensure_ascii=False, separators=(",", ":"))
+            # ASCII escapes: a stray surrogate in scraped text can never fail the encode.
+            text = json.dumps(self._data, separators=(",", ":"))
             with open(tmp, "w", encoding="utf-8") as f:
                 f.write(text)
                 f.flush()

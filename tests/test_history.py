@@ -247,7 +247,8 @@ def test_outbox_is_idempotent_and_flags_updates_of_sent_alerts(tmp_path):
         store.mark_sent(first["id"], ts="1700000000.0001")
         assert store.pending() == []
         assert store.enqueue("e1", "#alerts", alert)["needs_update"] is False
-        updated = store.enqueue("e1", "#alerts", {**alert, "links": [*alert["links"], "https://example.org/b"]})
+        more = {**alert, "links": [*alert["links"], "https://example.org/b"]}
+        updated = store.enqueue("e1", "#alerts", more)
         assert updated["needs_update"] is True and updated["status"] == "sent"
     with Store(tmp_path) as store:
         [due] = store.pending("slack")

@@ -246,3 +246,12 @@ def test_config_rejects_selectors_on_a_feed():
 def test_config_rejects_an_invalid_css_selector():
     with pytest.raises(ConfigError, match=r"sources\[0\]\.date_selector: not a valid CSS selector"):
         _config({"name": "n", "type": "html_index", "url": "https://x.org/news/", "date_selector": "time[["})
+
+
+def test_html_index_honours_the_http_charset(httpserver, fetcher):
+    page = '<h2 class="list-item-title"><a href="/n/1">Caf\u00e9 courts report</a></h2>'
+    httpserver.expect_request("/news").respond_with_data(
+        page.encode("windows-1252"), content_type="text/html; charset=windows-1252"
+    )
+    (item,) = source(HtmlIndexSource, httpserver.url_for("/news")).poll(fetcher)
+    assert item.title == "Caf\u00e9 courts report"

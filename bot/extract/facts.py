@@ -171,7 +171,8 @@ _STRONG = re.compile(
 _SKIP = re.compile(
     r"report\s+makes|recommendation|media\s+enquiries|four-point\s+scale|available\s+(?:at|on)|"
     r"fieldwork|independent\s+inspector|replaced\s+community|one\s+of\s+\w+\s+pdus|"
-    r"overall\s+rating|has\s+been\s+rated|licence|cookies|read\s+the\s+report|published", _I)
+    r"overall\s+rating|has\s+been\s+rated|licence|cookies|read\s+the\s+report|published|"
+    r"(?:first|second|third)\s+inspection|since\s+it\s+was\s+(?:established|created)", _I)
 
 
 def headline_findings(sents: list[Sentence], limit: int = 5) -> list[str]:

@@ -42,7 +42,7 @@ _PREV_PATTERNS = [
     rf"and\s+(?:was|were)|where\s+(?:it|they)\s+(?:was|were)|were\s+also|was\s+also|also)"
     rf"\s+(?:been\s+)?{_VERB}\s+(?:as\s+)?{Q}(?:\s+overall)?(?:,?\s+(?:back\s+)?in\s+(?P<d>{DATE}))?",
     # "following a previous 'Inadequate' rating in March 2023"
-    rf"(?:following|after|from)\s+(?:a|an|its|their|the)\s+previous\s+(?:overall\s+)?"
+    rf"(?:following|follows|followed|after|from)\s+(?:a|an|its|their|the)\s+previous\s+(?:overall\s+)?"
     rf"(?:rating\s+of\s+)?{Q}(?:\s+rating)?(?:\s+in\s+(?P<d>{DATE}))?",
     # "last inspected in 2022 where it received an overall rating of 'RI'"
     rf"last\s+inspect(?:ed|ion)\b[^.]{{0,80}}?(?:where|when|and)\s+(?:it|they)?\s*(?:was\s+|were\s+)?"
@@ -158,7 +158,7 @@ _RATED_RE = re.compile(
     rf"(?:rated|judged|graded|assessed|found\s+to\s+be|deemed|declared|branded|labelled)\s+"
     rf"(?:as\s+|to\s+be\s+)?{Q}", _I)
 _SIBLING_RE = [
-    re.compile(rf",?\s*which\s+(?:also\s+)?(?:received|was\s+given|achieved|got)\s+an?\s+"
+    re.compile(rf",?\s*which\s+(?:also\s+|both\s+|all\s+|each\s+)*(?:received|was\s+given|achieved|got)\s+an?\s+"
                rf"(?:overall\s+)?rating\s+of\s+{Q}", _I),
     re.compile(rf"\((?:both\s+|all\s+|each\s+)?(?:also\s+)?(?:rated|judged)\s+(?:as\s+)?{Q}\s*\)", _I),
 ]
@@ -228,6 +228,8 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
         if _masked(pos, masked) or _FOR_ASPECT.match(after) or after.lstrip().startswith("overall"):
             continue  # "... overall" forms are read by _overall_in
         subject = s.text[: m.start()]
+        if subject.rfind("(") > subject.rfind(")"):
+            continue  # "(both rated 'Good')" is a sibling aside, read by _siblings_in
         rating = canonical_rating(m.group("r"))
         if respectively and i == 0:
             out += _respectively(s, subject)

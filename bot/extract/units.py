@@ -66,6 +66,7 @@ class Mention:
 def norm(name: str) -> str:
     """Fold a name for comparison: case, '&'/'and', punctuation and spacing."""
     s = name.casefold().replace("&", " and ").replace("’", "'")
+    s = re.sub(r"(?<=\w)'s?(?=\s|$)", "", s)  # "Torbay's youth justice service"
     s = re.sub(r"\bst\.", "st", s)
     s = re.sub(r"[,.'()*/]+|\s-\s|-", " ", s)
     s = re.sub(r"\s+", " ", s).strip()
@@ -178,6 +179,7 @@ def _strip_suffix(name: str, kind: str) -> str:
 def _title(name: str, kind: str) -> str:
     """The name as written, without its type words and brackets."""
     bare = _strip_suffix(name, "YJS" if kind == "YJS" else kind)
+    bare = re.sub(r"(?<=\w)['’]s?(?=\s|$)", "", bare)
     return re.sub(r"\s+", " ", bare.replace("(", "").replace(")", "")).strip(" ,")
 
 

@@ -32,6 +32,7 @@ class Source:
                 raise ConfigError(f"config: {where}.{key}: only for sources of type html_index")
 
     def poll(self, http: Fetcher) -> list[Item]:
+        """Fetch the source and return the items it lists now ([] if unchanged)."""
         raise NotImplementedError
 
     def make_item(self, url: str, title: str, summary: str, published: datetime | None) -> Item:

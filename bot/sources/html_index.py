@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
@@ -39,10 +40,12 @@ class HtmlIndexSource(Source):
 
     @property
     def item_selector(self) -> str:
+        """The configured item selector, else HMI Probation's listing markup."""
         return self.config.item_selector or DEFAULT_ITEM_SELECTOR
 
     @property
     def date_selector(self) -> str:
+        """The configured date selector, else the item's <time datetime>."""
         return self.config.date_selector or DEFAULT_DATE_SELECTOR
 
     def poll(self, http: Fetcher) -> list[Item]:
@@ -50,8 +53,10 @@ class HtmlIndexSource(Source):
         response = http.get(self.config.url, conditional=True)
         if response.not_modified:
             return []
-        # Bytes, not text: BeautifulSoup then honours the page's own <meta charset>.
-        soup = BeautifulSoup(response.body, "html.parser")
+        # Bytes, not text: BeautifulSoup then honours the HTTP charset, else <meta charset>.
+        charset = re.search(r"charset=[\"']?([\w.:-]+)", response.headers.get("content-type", ""))
+        encoding = charset.group(1) if charset else None
+        soup = BeautifulSoup(response.body, "html.parser", from_encoding=encoding)
         links = [_link(el) for el in soup.select(self.item_selector)]
         links = [a for a in links if a is not None]
         items = [self._item(a, links, response.url) for a in links]

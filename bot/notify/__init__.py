@@ -1,0 +1,56 @@
+"""Notifiers: where alerts go. One module per channel, picked by the config section present."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.models import Alert
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery pass did: counts, and one line per failure for the user."""
+
+    sent: int = 0
+    updated: int = 0
+    failures: list[str] = field(default_factory=list)  # transient: retried next run
+    permanent: list[str] = field(default_factory=list)  # stopped until the config is fixed
+
+    def merge(self, other: "DeliveryReport") -> "DeliveryReport":
+        self.sent += other.sent
+        self.updated += other.updated
+        self.failures += other.failures
+        self.permanent += other.permanent
+        return self
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.permanent
+
+
+class Notifier:
+    """Base class. `queue` records what must go out (inside the item's commit); `deliver` sends it."""
+
+    name = "notifier"
+
+    def queue(self, alerts: list[Alert], store) -> int:
+        """Put each alert in the outbox for every subscriber it matches; return how many entries."""
+        raise NotImplementedError
+
+    def deliver(self, store, *, now=None) -> DeliveryReport:
+        """Send (or retry) everything pending in the outbox; never raises for a delivery failure."""
+        raise NotImplementedError
+
+
+def build_notifiers(config) -> list[Notifier]:
+    """The notifiers the config asks for (Slack, email), in that order."""
+    out: list[Notifier] = []
+    if config.slack is not None:
+        from bot.notify.slack import SlackNotifier
+
+        out.append(SlackNotifier(config.slack))
+    if config.email is not None:
+        from bot.notify.email import EmailNotifier
+
+        out.append(EmailNotifier(config.email))
+    return out
