@@ -134,6 +134,122 @@ def _extract_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per line per SOURCE")
 
 
+# --- run, demo ------------------------------------------------------------------------------
+
+
+def cmd_run(args) -> int:
+    """Poll every source once: read new items, record them, deliver alerts, send due digests.
+
+    Example: hmip-bot run --json
+    """
+    from bot.config import load_config
+    from bot.pipeline import poll_once
+
+    config = load_config(args.config)
+    report = poll_once(config, dry_run=args.dry_run)
+    _print_report(report, as_json=args.json, dry_run=args.dry_run)
+    return report.exit_code
+
+
+def _print_report(report, *, as_json: bool, dry_run: bool = False) -> None:
+    from bot.notify.stdout import format_alert
+
+    if as_json:
+        print(json.dumps([a.to_json() for a in report.alerts], ensure_ascii=False, indent=2))
+    else:
+        if dry_run and report.alerts:
+            print("Dry run: these alerts would go out (nothing was recorded or sent):")
+        for alert in report.alerts:
+            print(format_alert(alert))
+            print()
+        print(("Dry run: " if dry_run else "") + report.summary())
+    for line in report.failures:
+        print(f"{PROG}: {line}", file=sys.stderr)
+
+
+def _run_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dry-run", action="store_true", help="change no state and send nothing; print the alerts")
+    p.add_argument("--json", action="store_true", help="print the cycle's alerts as a JSON list")
+
+
+def cmd_demo(args) -> int:
+    """Run the real pipeline over loopback HTTP on sample feeds and pages (no config, no network).
+
+    Example: hmip-bot demo
+    """
+    from bot.demo import run_demo
+    from bot.notify.stdout import format_alert
+
+    first, second = run_demo(args.state)
+    print("First poll of the sample feeds (HMI Probation, GOV.UK search, a BBC region):\n")
+    for alert in first.alerts:
+        print(format_alert(alert))
+        print()
+    print(first.summary())
+    print("\nSecond poll (sources answer 304 Not Modified, nothing is alerted twice):")
+    print(second.summary())
+    return max(first.exit_code, second.exit_code)
+
+
+def _demo_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--state", metavar="DIR", help="keep the demo's state here (default: a temporary folder)")
+
+
+# --- history, status ---------------------------------------------------------------------------
+
+
+def cmd_history(args) -> int:
+    """Show the stored ratings timeline, newest first: all units, or one (name or alias).
+
+    Example: hmip-bot history "Kirklees PDU"
+    """
+    from bot.config import load_config
+    from bot.report import history_rows
+
+    config = load_config(args.config)
+    rows = history_rows(config.state_dir, args.unit)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print("No inspections recorded" + (f" for {args.unit!r}." if args.unit else " yet."))
+        return 0
+    from bot.report import history_table
+
+    print(history_table(rows))
+    return 0
+
+
+def _history_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("unit", nargs="?", help="a unit name or alias, any case")
+    p.add_argument("--json", action="store_true", help="print the records as JSON")
+
+
+def cmd_status(args) -> int:
+    """Show each source's last poll, success and error; pending deliveries; next digests.
+
+    Example: hmip-bot status
+    """
+    from bot.config import load_config
+    from bot.report import status_data, status_text
+
+    config = load_config(args.config)
+    data = status_data(config)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(status_text(data))
+    return 0
+
+
+def _status_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print the status as JSON")
+
+
 _COMMANDS: list = [
+    ("run", cmd_run, _run_args),
+    ("demo", cmd_demo, _demo_args),
     ("extract", cmd_extract, _extract_args),
+    ("history", cmd_history, _history_args),
+    ("status", cmd_status, _status_args),
 ]

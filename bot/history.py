@@ -24,6 +24,7 @@ FILES = ("meta", "seen", "history", "http", "outbox", "status")
 # (file, table) pairs used below.
 META, SEEN, HISTORY = ("meta", "meta"), ("seen", "seen"), ("history", "inspections")
 HTTP, STATUS = ("http", "validators"), ("status", "sources")
+PENDING = ("status", "pending_items")  # items listed by a source but not yet read
 DELIVERIES, DIGEST_QUEUE = ("outbox", "deliveries"), ("outbox", "digest_queue")
 DIGESTS = ("outbox", "digests")
 
@@ -301,6 +302,27 @@ class Store:
         self._put(SEEN, key, {"key": key, "source": source, "url": url,
                               "published": published, "seen_at": iso()})
 
+    def add_pending_item(self, item: dict) -> None:
+        """Remember an item a source listed until its page is read (a 304 later won't list it)."""
+        if self._get(PENDING, item["key"]) is None:
+            self._put(PENDING, item["key"], {**item, "attempts": 0, "last_error": None,
+                                             "found_at": iso(), "order": time.time_ns()})
+
+    def pending_items(self) -> list[dict]:
+        """Items listed but not yet handled, oldest first."""
+        return sorted(self._scan(PENDING), key=lambda i: (i.get("order", 0), i["key"]))
+
+    def item_failed(self, key: str, error: str) -> None:
+        """Record a failed attempt to read a pending item; it is tried again next run."""
+        self._edit(PENDING, key, lambda i: dict(attempts=i["attempts"] + 1, last_error=error))
+
+    def drop_pending_item(self, key: str) -> None:
+        """Forget a pending item (it has been handled and marked seen)."""
+        storage = self._table(PENDING).storage
+        tables = storage.read()
+        if tables.get(PENDING[1], {}).pop(str(doc_id_for(key)), None) is not None:
+            storage.write(tables)
+
     def seen_count(self) -> int:
         """How many items have been handled."""
         return len(self._table(SEEN))
@@ -425,6 +447,14 @@ class Store:
             retry = "sent" if e["sent_at"] and e["needs_update"] else "pending"
             return dict(last_error=error, permanent=permanent, status="failed" if permanent else retry)
         self._edit(DELIVERIES, entry_id, changes)
+
+    def mark_unconfirmed(self, entry_id: str, error: str) -> None:
+        """Record an attempt with no reply (it may have arrived): it stays "sending", to be checked."""
+        self._edit(DELIVERIES, entry_id, lambda e: dict(status="sending", last_error=error))
+
+    def set_channel_id(self, entry_id: str, channel_id: str) -> None:
+        """Remember the id of the channel a delivery went to (Slack edits messages by id)."""
+        self._edit(DELIVERIES, entry_id, lambda e: dict(channel_id=channel_id))
 
     def outbox_entries(self) -> list[dict]:
         """Every delivery, oldest first."""

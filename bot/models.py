@@ -52,6 +52,9 @@ class Extraction:
     findings: tuple[str, ...] = ()
     chief_inspector: str | None = None
     standards: dict[str, str] = field(default_factory=dict)
+    # Names of units rated only in passing ("the other, X PDU, also received ..."): reported by
+    # `extract`, recorded into history, never alerted (their own release was the news).
+    siblings: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         return {

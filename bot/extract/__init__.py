@@ -40,6 +40,7 @@ def extract(text: str, *, title: str | None = None, published: str | None = None
         findings=tuple(headline_findings(sents)) if primary else (),
         chief_inspector=find_chief_inspector(body),
         standards=find_standards(body) if primary else {},
+        siblings=tuple(u.name for u, is_primary in units if not is_primary),
     )
 
 

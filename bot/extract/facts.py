@@ -172,7 +172,8 @@ _SKIP = re.compile(
     r"report\s+makes|recommendation|media\s+enquiries|four-point\s+scale|available\s+(?:at|on)|"
     r"fieldwork|independent\s+inspector|replaced\s+community|one\s+of\s+\w+\s+pdus|"
     r"overall\s+rating|has\s+been\s+rated|licence|cookies|read\s+the\s+report|published|"
-    r"(?:first|second|third)\s+inspection|since\s+it\s+was\s+(?:established|created)", _I)
+    r"(?:first|second|third)\s+inspection|since\s+it\s+was\s+(?:established|created)|"
+    r"last\s+inspected|previously\s+(?:been\s+)?rated", _I)
 
 
 def headline_findings(sents: list[Sentence], limit: int = 5) -> list[str]:
@@ -187,6 +188,8 @@ def headline_findings(sents: list[Sentence], limit: int = 5) -> list[str]:
         hits = len(_STRONG.findall(t))
         if re.search(r"\d", t):
             hits += 2
+        if re.search(r"\bsaid\b", t, _I):
+            hits -= 1  # a quote is quotable, but the inspectors' figures come first
         if hits:
             scored.append((hits, i, _tidy(t)))
     best = sorted(scored, key=lambda x: (-x[0], x[1]))[:limit]

@@ -1,0 +1,259 @@
+"""One poll cycle: sources -> new items -> pages -> extraction -> diff -> history -> alerts."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from bot.config import Config
+from bot.convert import bytes_to_page
+from bot.diff import event_id, find_same_event, judge, merge_record, unit_key
+from bot.errors import BotError, SourceError
+from bot.extract import extract
+from bot.fetch import Fetcher
+from bot.history import Store
+from bot.models import Alert, Extraction, Item, UnitRating
+from bot.notify import DeliveryReport, Notifier, build_notifiers
+from bot.sources import SOURCE_TYPES
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CycleReport:
+    """What one cycle did, for the CLI summary, `serve`'s log line and the exit code."""
+
+    alerts: list[Alert] = field(default_factory=list)
+    new_items: int = 0
+    sources_polled: int = 0
+    source_failures: list[str] = field(default_factory=list)
+    item_failures: list[str] = field(default_factory=list)
+    deliveries: DeliveryReport = field(default_factory=DeliveryReport)
+    digests: object | None = None
+    newly_down: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)
+    recorded_silently: int = 0
+
+    @property
+    def failures(self) -> list[str]:
+        return self.source_failures + self.item_failures + self.deliveries.failures + self.deliveries.permanent
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
+
+    def summary(self) -> str:
+        """One line: what was polled, found, alerted and what failed."""
+        parts = [f"{self.sources_polled} sources polled", f"{self.new_items} new items",
+                 f"{len(self.alerts)} alerts"]
+        if self.recorded_silently:
+            parts.append(f"{self.recorded_silently} older inspections recorded without alert")
+        if self.deliveries.sent or self.deliveries.updated:
+            parts.append(f"{self.deliveries.sent} delivered, {self.deliveries.updated} updated")
+        if self.failures:
+            parts.append(f"{len(self.failures)} failures")
+        return ", ".join(parts)
+
+
+class _DeferredValidators:
+    """The HTTP cache seen by the fetcher: new ETags are kept back until the items are recorded.
+
+    Saved at once, a validator would make the next poll answer 304 even if this cycle died
+    before recording what the 200 listed, and those items would never be seen again.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.held: dict[str, tuple] = {}
+
+    def get_validators(self, url):
+        return self.store.get_validators(url)
+
+    def set_validators(self, url, etag, last_modified):
+        self.held[url] = (etag, last_modified)
+
+    def commit(self) -> None:
+        for url, (etag, modified) in self.held.items():
+            self.store.set_validators(url, etag, modified)
+        self.held.clear()
+
+
+def run_cycle(config: Config, store: Store, *, dry_run: bool = False, now: datetime | None = None,
+              fetcher: Fetcher | None = None, notifiers: list[Notifier] | None = None) -> CycleReport:
+    """Poll every source, read every new item, record it and queue and deliver its alerts."""
+    now = now or datetime.now(timezone.utc)
+    report = CycleReport()
+    notifiers = [] if dry_run else (build_notifiers(config) if notifiers is None else notifiers)
+    cache = _DeferredValidators(store)
+    own_fetcher = fetcher is None
+    fetcher = fetcher or Fetcher.from_config(config, cache=cache)
+    if not own_fetcher:
+        fetcher.cache = cache
+    try:
+        _deliver(notifiers, store, report, now)  # first, whatever earlier runs left pending
+        for source_config in config.sources:
+            _poll_source(config, source_config, store, fetcher, cache, report, now)
+        for pending in store.pending_items():
+            _read_item(config, store, fetcher, notifiers, _item(pending), report, now)
+        _deliver(notifiers, store, report, now)
+        # Later sources may have filled in an event (links, previous rating): report the result.
+        report.alerts = [_alert_from_record(store.get_inspection(a.event_id), update=False)
+                         for a in report.alerts]
+        if not dry_run:
+            report.digests = _send_digests(config, store, notifiers, report, now)
+    finally:
+        if own_fetcher:
+            fetcher.close()
+    return report
+
+
+def _deliver(notifiers: list[Notifier], store: Store, report: CycleReport, now: datetime) -> None:
+    for notifier in notifiers:
+        if notifier.name == "email":
+            continue  # digests go out by their schedule, in _send_digests
+        report.deliveries.merge(notifier.deliver(store, now=now))
+
+
+def _send_digests(config, store, notifiers, report, now):
+    """Due email digests after the poll, so a cron job of `run` alone is enough."""
+    email = next((n for n in notifiers if n.name == "email"), None)
+    if email is None:
+        return None
+    result = email.deliver(store, now=now)
+    report.deliveries.merge(result)
+    return result
+
+
+def _poll_source(config, source_config, store, fetcher, cache, report, now) -> None:
+    """List one source's items into the pending queue; a failure is one line, and we go on."""
+    source = SOURCE_TYPES[source_config.type](source_config)
+    report.sources_polled += 1
+    try:
+        items = source.poll(fetcher)
+    except SourceError as e:
+        message = f"source {source.name}: {e}"
+        report.source_failures.append(message)
+        log.warning("%s", message)
+        status = store.record_poll(source.name, ok=False, error=str(e), when=now)
+        _note_outage(config, store, status, report)
+        return
+    fresh = [i for i in items if not store.is_seen(i.key)]
+    for item in fresh:
+        store.add_pending_item(_item_record(item))
+    cache.commit()  # only now: the listed items are safe in state
+    status = store.record_poll(source.name, ok=True, items=len(fresh), when=now)
+    _note_outage(config, store, status, report)
+
+
+def _note_outage(config, store, status: dict, report: CycleReport) -> None:
+    """Report a source once when it crosses the failure threshold, and once when it recovers."""
+    name = status["source"]
+    failing = status["consecutive_failures"] >= config.poll.failure_threshold
+    if failing and not status.get("reported_down"):
+        report.newly_down.append(name)
+        store.set_reported_down(name, True)
+        log.error("source %s has failed %d polls in a row: %s", name,
+                  status["consecutive_failures"], status.get("last_error"))
+    elif status["consecutive_failures"] == 0 and status.get("reported_down"):
+        report.recovered.append(name)
+        store.set_reported_down(name, False)
+        log.warning("source %s has recovered", name)
+
+
+def _item_record(item: Item) -> dict:
+    return {"key": item.key, "source": item.source, "url": item.url, "title": item.title,
+            "summary": item.summary, "published": item.published.isoformat() if item.published else None}
+
+
+def _item(record: dict) -> Item:
+    published = datetime.fromisoformat(record["published"]) if record.get("published") else None
+    return Item(source=record["source"], url=record["url"], key=record["key"],
+                title=record.get("title") or "", summary=record.get("summary") or "", published=published)
+
+
+def _read_item(config, store, fetcher, notifiers, item: Item, report, now) -> None:
+    """Fetch, extract and record one item; a page that fails stays pending for the next run."""
+    if store.is_seen(item.key):
+        store.drop_pending_item(item.key)  # a crash came after marking it seen
+        return
+    try:
+        response = fetcher.get(item.url)
+        page = bytes_to_page(response.body, response.url, response.headers.get("content-type", ""))
+    except BotError as e:
+        message = f"item {item.url}: {e} (will retry next run)"
+        report.item_failures.append(message)
+        log.warning("%s", message)
+        store.item_failed(item.key, str(e))
+        return
+    report.new_items += 1
+    result = extract(page.text, title=page.title or item.title, published=page.published)
+    published = result.published or (item.published.date().isoformat() if item.published else None)
+    too_old = _too_old(config, item, published, now)
+    for unit in result.units:
+        _record_unit(store, notifiers, item, result, unit, published, too_old, report, now)
+    store.mark_seen(item.key, source=item.source, url=item.url, published=published)
+    store.drop_pending_item(item.key)
+
+
+def _too_old(config, item: Item, published: str | None, now: datetime) -> bool:
+    """Older than alert_max_age_days by the feed's own date (else the page's): record silently."""
+    when = item.published
+    if when is None and published:
+        when = datetime.fromisoformat(published).replace(tzinfo=timezone.utc)
+    return when is not None and now - when > timedelta(days=config.alert_max_age_days)
+
+
+def _record_unit(store, notifiers, item, result: Extraction, unit: UnitRating, published,
+                 too_old: bool, report: CycleReport, now) -> None:
+    """Record one unit's rating as a new event, or add this source to the event it retells."""
+    key = unit_key(unit.name)
+    existing = store.inspections_for(key)
+    same = find_same_event(existing, unit, published, now=now)
+    if same is not None:
+        _merge(store, notifiers, same, unit, item, result, published)
+        return
+    sibling = unit.name in result.siblings
+    if sibling and any(r.get("rating") == unit.rating for r in existing):
+        return  # a rating named in passing that history already holds
+    direction, previous, previous_published = judge(unit, existing, published)
+    eid = event_id(key, published, unit.rating, item.key)
+    alert = Alert(event_id=eid, unit=unit, direction=direction, previous_rating=previous,
+                  previous_published=previous_published, published=published, title=result.title,
+                  findings=result.findings, links=(item.url,),
+                  chief_inspector=result.chief_inspector, standards=dict(result.standards))
+    alerted = not (too_old or sibling)
+    if alerted:
+        # Queued before the record is written: a crash in between re-reads the item, and the
+        # outbox is idempotent per (event, channel), so nothing is lost and nothing doubled.
+        for notifier in notifiers:
+            notifier.queue([alert], store)
+        report.alerts.append(alert)
+    else:
+        report.recorded_silently += 1
+    record = {**alert.to_json(), "unit_key": key, "alerted": alerted, "first_seen": now.isoformat()}
+    record.pop("is_update", None)
+    store.add_inspection(record)
+
+
+def _merge(store, notifiers, record: dict, unit, item, result: Extraction, published) -> None:
+    """A later source retells an event: add its link and missing fields; update sent messages."""
+    changes = merge_record(record, unit, item.url, title=result.title, published=published,
+                           findings=result.findings, standards=result.standards)
+    if not changes:
+        return
+    updated = store.update_inspection(record["event_id"], **changes)
+    if updated.get("alerted"):
+        alert = _alert_from_record(updated)
+        for notifier in notifiers:
+            notifier.queue([alert], store)
+
+
+def _alert_from_record(record: dict, *, update: bool = True) -> Alert:
+    return Alert.from_json({**record, "is_update": update})
+
+
+def poll_once(config: Config, *, dry_run: bool = False, wait: float = 0, now=None) -> CycleReport:
+    """Open the state (taking the lock, or read-only for a dry run), run one cycle, close."""
+    with Store(config.state_dir, lock=not dry_run, wait=wait) as store:
+        return run_cycle(config, store, dry_run=dry_run, now=now)

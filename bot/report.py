@@ -1,0 +1,128 @@
+"""Read-only views of the state for `history` and `status` (they work while a run holds the lock)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from bot.diff import unit_key
+from bot.extract.units import canonical_from_label
+from bot.history import Store
+from bot.notify.stdout import ARROWS
+
+
+def _open(state_dir) -> Store:
+    return Store(state_dir, lock=False).open()
+
+
+def history_rows(state_dir, unit: str | None = None) -> list[dict]:
+    """Inspection records, newest first; for one unit when `unit` names one (any spelling)."""
+    store = _open(state_dir)
+    try:
+        if unit:
+            keys = set(store.find_unit_keys(unit))
+            canon = canonical_from_label(unit)
+            if canon:
+                keys |= set(store.find_unit_keys(canon.name)) | {unit_key(canon.name)}
+            records = [r for k in sorted(keys) for r in store.inspections_for(k)]
+        else:
+            records = store.all_inspections()
+    finally:
+        store.close()
+    return sorted(records, key=lambda r: (r.get("published") or r.get("first_seen") or ""), reverse=True)
+
+
+def history_table(rows: list[dict]) -> str:
+    """A plain table with direction arrows."""
+    header = ("date", "", "unit", "rating", "previous", "region")
+    body = [(
+        r.get("published") or (r.get("first_seen") or "")[:10] or "?",
+        ARROWS.get(r.get("direction"), "·"),
+        r.get("name") or "",
+        r.get("rating") or "?",
+        r.get("previous_rating") or "",
+        r.get("region") or "",
+    ) for r in rows]
+    widths = [max(len(str(row[i])) for row in [header, *body]) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in [header, *body]]
+    return "\n".join(lines)
+
+
+def status_data(config, now: datetime | None = None) -> dict:
+    """Per source: last poll/success/error; pending deliveries and items; digests' next run."""
+    now = now or datetime.now(timezone.utc)
+    store = _open(config.state_dir)
+    try:
+        known = {s["source"]: s for s in store.source_statuses()}
+        sources = [{"source": s.name, "type": s.type, **{k: v for k, v in known.get(s.name, {}).items()
+                                                         if k != "source"}} for s in config.sources]
+        outbox = store.outbox_entries()
+        data = {
+            "sources": sources,
+            "pending_deliveries": [_delivery(e) for e in store.pending()],
+            "failed_deliveries": [_delivery(e) for e in outbox if e.get("permanent")],
+            "pending_items": [{"url": i["url"], "attempts": i["attempts"], "last_error": i["last_error"]}
+                              for i in store.pending_items()],
+            "inspections": len(store.all_inspections()),
+            "items_seen": store.seen_count(),
+            "digests": _digests(config, store, now),
+        }
+        data.update(_schedule_info(store))
+    finally:
+        store.close()
+    return data
+
+
+def _delivery(entry: dict) -> dict:
+    alert = entry.get("alert") or {}
+    return {"channel": entry["channel"], "notifier": entry["notifier"], "unit": alert.get("name"),
+            "status": entry["status"], "attempts": entry["attempts"], "last_error": entry["last_error"]}
+
+
+def _digests(config, store, now) -> list[dict]:
+    if config.email is None:
+        return []
+    from bot.digest import next_due
+
+    out = []
+    for digest in config.email.digests:
+        last = store.digest_last_sent(digest.name)
+        nxt = next_due(digest, last, now)
+        out.append({"name": digest.name, "schedule": digest.schedule, "timezone": digest.timezone,
+                    "last_sent": last.isoformat() if last else None,
+                    "next_due": nxt.isoformat() if nxt else None,
+                    "waiting_events": len(store.digest_entries(digest.name))})
+    return out
+
+
+def _schedule_info(store) -> dict:
+    """What `serve` wrote about its next poll, if it runs."""
+    getter = getattr(store, "get_meta", None)
+    return {"next_poll": getter("next_poll") if getter else None}
+
+
+def status_text(data: dict) -> str:
+    """`status` for people."""
+    lines = ["Sources:"]
+    for s in data["sources"]:
+        state = "never polled" if not s.get("last_poll") else (
+            f"last poll {s['last_poll']}, last success {s.get('last_success') or 'never'}")
+        lines.append(f"  {s['source']} ({s['type']}): {state}; {s.get('items_seen', 0)} items seen")
+        if s.get("consecutive_failures"):
+            lines.append(f"    failing: {s['consecutive_failures']} polls in a row; last error: {s.get('last_error')}")
+    lines.append(f"History: {data['inspections']} inspections, {data['items_seen']} items seen")
+    if data.get("next_poll"):
+        lines.append(f"Next poll: {data['next_poll']}")
+    lines.append(f"Pending deliveries: {len(data['pending_deliveries'])}")
+    for d in data["pending_deliveries"]:
+        lines.append(f"  {d['notifier']} {d['channel']}: {d['unit']} ({d['status']}, {d['attempts']} attempts"
+                     + (f"; {d['last_error']}" if d["last_error"] else "") + ")")
+    for d in data["failed_deliveries"]:
+        lines.append(f"  FAILED {d['notifier']} {d['channel']}: {d['unit']}: {d['last_error']}")
+    if data["pending_items"]:
+        lines.append(f"Items waiting to be read: {len(data['pending_items'])}")
+        for i in data["pending_items"]:
+            lines.append(f"  {i['url']} ({i['attempts']} attempts; {i['last_error'] or 'not tried yet'})")
+    for d in data["digests"]:
+        lines.append(f"Digest {d['name']} ({d['schedule']}, {d['timezone']}): next {d['next_due'] or 'when events arrive'},"
+                     f" {d['waiting_events']} events waiting, last sent {d['last_sent'] or 'never'}")
+    return "\n".join(lines)
