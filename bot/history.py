@@ -27,6 +27,7 @@ HTTP, STATUS = ("http", "validators"), ("status", "sources")
 PENDING = ("status", "pending_items")  # items listed by a source but not yet read
 DELIVERIES, DIGEST_QUEUE = ("outbox", "deliveries"), ("outbox", "digest_queue")
 DIGESTS = ("outbox", "digests")
+VALUES = ("meta", "values")  # small named values, e.g. when `serve` polls next
 
 
 def doc_id_for(key: str) -> int:
@@ -496,3 +497,12 @@ class Store:
     def set_digest_last_sent(self, digest: str, when: datetime) -> None:
         """Record when `digest` was last sent."""
         self._put(DIGESTS, digest, {"digest": digest, "last_sent": iso(when)})
+
+    def get_meta(self, key: str, default=None):
+        """The value stored under `key` by set_meta, or `default`."""
+        found = self._get(VALUES, key)
+        return found["value"] if found is not None else default
+
+    def set_meta(self, key: str, value) -> None:
+        """Store a small JSON value under `key` (e.g. `serve`'s next poll time)."""
+        self._put(VALUES, key, {"key": key, "value": value})

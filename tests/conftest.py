@@ -58,3 +58,93 @@ def fetcher():
     """A Fetcher for tests: short timeout, no politeness delay, never really sleeps."""
     with Fetcher(user_agent="hmip-bot-tests/1.0", timeout=5, min_interval=0, sleep=lambda s: None) as f:
         yield f
+
+
+# --- email: an aiosmtpd server on loopback that keeps what it accepts ---------------------
+
+
+class RecordingHandler:
+    """aiosmtpd handler: keeps each accepted message; can refuse recipients or the DATA."""
+
+    def __init__(self):
+        self.received: list = []  # (mail_from, rcpt_tos, email.message.EmailMessage)
+        self.refuse: dict[str, str] = {}  # recipient address -> reply, e.g. "550 5.1.1 no such user"
+        self.data_reply: str | None = None  # e.g. "421 4.3.2 try again later"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        import email.policy
+
+        if self.data_reply:
+            return self.data_reply
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+
+class SmtpServer:
+    """A running loopback SMTP server: `received`, `refuse`, `data_reply` and a matching SmtpConfig."""
+
+    def __init__(self, controller, handler: RecordingHandler, port: int):
+        self.controller, self.handler = controller, handler
+        self.host, self.port = "127.0.0.1", port
+
+    @property
+    def received(self) -> list:
+        return self.handler.received
+
+    def config(self, **changes):
+        """An SmtpConfig for this server (plain SMTP, short timeout unless changed)."""
+        from bot.config import SmtpConfig
+
+        return SmtpConfig(**{"host": self.host, "port": self.port, "starttls": False, "ssl": False,
+                             "timeout_seconds": 5.0, **changes})
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server_factory():
+    """Start aiosmtpd servers with Controller options (authenticator=..., tls_context=...)."""
+    from aiosmtpd.controller import Controller
+
+    started = []
+
+    def start(**options) -> SmtpServer:
+        handler, port = RecordingHandler(), _free_port()
+        controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
+        controller.start()
+        started.append(controller)
+        return SmtpServer(controller, handler, port)
+
+    yield start
+    for controller in started:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server(smtp_server_factory) -> SmtpServer:
+    """A plain loopback SMTP server that accepts everything and keeps it."""
+    return smtp_server_factory()
+
+
+@pytest.fixture
+def slack_api():
+    """A fake Slack Web API and incoming webhook on loopback (tests/slack_fake.py)."""
+    from slack_fake import FakeSlack
+
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()

@@ -28,7 +28,9 @@ def to_int(word: str) -> int | None:
 
 # --- score ----------------------------------------------------------------------------------
 
-_SCORE_SLASH = re.compile(r"\bscor(?:e|ed|ing)\b\s*(?::|of|was)?\s*(\d{1,2})\s*/\s*(\d{1,2})\b", _I)
+# PDF tables glue cells together ("Croydon PDUScore 2/24"), so "Score" may follow a letter.
+_SCORE_SLASH = re.compile(
+    r"(?:\b[Ss]cor(?:e|ed|ing)|(?<=[A-Za-z])Score)\b\s*(?::|of|was)?\s*(\d{1,2})\s*/\s*(\d{1,2})\b")
 _SCORE_OUT_OF = re.compile(
     rf"\b({NUM})\s+(?:points\s+)?out\s+of\s+(?:a\s+(?:total|possible|maximum)\s+(?:of\s+)?|"
     rf"a\s+possible\s+|the\s+(?:maximum|possible)\s+)?(\d{{1,2}})(?=\s+(?:inspection\s+)?points|"
@@ -63,7 +65,8 @@ _RECS = [
 ]
 _REC_HEADING = re.compile(r"^\s*recommendations\s*$", _I | re.M)
 _REC_ITEM = re.compile(r"^\s*[-•*]?\s*(\d{1,2})[.)]\s+\S", re.M)
-_HEADING = re.compile(r"^\s*(?:background|contents|\d+\.\s+[A-Z][a-z]+.*|annexe.*|foreword)\s*$", re.M | re.I)
+# The heading that ends the recommendations section ("Background", "1. Organisational delivery").
+_HEADING = re.compile(r"^[ \t]*(?:(?i:background|contents|annexe.*|foreword)|\d+\.[ \t]+[A-Z][a-z]+.*)[ \t]*$", re.M)
 
 
 def count_recommendations(text: str, sents: list[Sentence]) -> int | None:

@@ -97,7 +97,7 @@ def _long_date(value: str | None) -> str | None:
     return f"{d.day} {d:%B %Y}"
 
 
-def _local(when: datetime, tz: str) -> str:
+def local_time(when: datetime, tz: str) -> str:
     """A moment in the digest's time zone, e.g. 'Monday 30 March 2026, 08:00 BST'."""
     local = when.astimezone(ZoneInfo(tz))
     return f"{local:%A} {local.day} {local:%B %Y, %H:%M %Z}"
@@ -148,7 +148,8 @@ def _groups(alerts: list[Alert]) -> list[dict]:
     for direction in DIRECTION_ORDER:
         found = [a for a in alerts if (a.direction if a.direction in _GROUPS else None) == direction]
         if found:
-            found.sort(key=lambda a: (a.published or "", a.unit.name), reverse=True)
+            found.sort(key=lambda a: a.unit.name.casefold())
+            found.sort(key=lambda a: a.published or "", reverse=True)  # stable: newest, then A-Z
             heading, word, colour = _GROUPS[direction]
             out.append({"direction": direction or "unknown", "heading": heading, "word": word,
                         "colour": colour, "events": [_event(a) for a in found]})
@@ -186,7 +187,7 @@ def _domain(from_addr: str) -> str:
     return address.rpartition("@")[2].strip().lower() or "hmip-bot.invalid"
 
 
-def _slug(name: str) -> str:
+def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-") or "digest"
 
 
@@ -200,11 +201,11 @@ def render_digest(digest: Digest, alerts: list[Alert], *, from_addr: str, now: d
         "digest": digest.name,
         "count": len(alerts),
         "groups": _groups(alerts),
-        "since": _local(since, digest.timezone) if since else None,
-        "sent": _local(now, digest.timezone),
+        "since": local_time(since, digest.timezone) if since else None,
+        "sent": local_time(now, digest.timezone),
         "schedule": "each event as it is found" if digest.schedule == "immediate"
         else f"cron “{digest.schedule}” in {digest.timezone}",
-        "next_send": _local(next_send, digest.timezone) if next_send else None,
+        "next_send": local_time(next_send, digest.timezone) if next_send else None,
         "filters": _filters_line(digest),
         "recipients": ", ".join(digest.to),
         "operator": parseaddr(from_addr)[1] or from_addr,
@@ -215,10 +216,12 @@ def render_digest(digest: Digest, alerts: list[Alert], *, from_addr: str, now: d
     msg["To"] = ", ".join(digest.to)
     msg["Date"] = format_datetime(now.astimezone(ZoneInfo(digest.timezone)))
     msg["Message-ID"] = _message_id(digest, alerts, from_addr, now)
-    msg["List-Id"] = f"hmip-bot {digest.name} digest <{_slug(digest.name)}.hmip-bot.{_domain(from_addr)}>"
+    msg["List-Id"] = f"hmip-bot {digest.name} digest <{slug(digest.name)}.hmip-bot.{_domain(from_addr)}>"
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
-    msg.set_content(_ENV.get_template("digest.txt.j2").render(context))
-    msg.add_alternative(_ENV.get_template("digest.html.j2").render(context), subtype="html")
+    # Quoted-printable keeps the source readable; spam filters frown on base64 text parts.
+    msg.set_content(_ENV.get_template("digest.txt.j2").render(context), cte="quoted-printable")
+    msg.add_alternative(_ENV.get_template("digest.html.j2").render(context), subtype="html",
+                        cte="quoted-printable")
     return msg
 
 
@@ -226,7 +229,7 @@ def _message_id(digest: Digest, alerts: list[Alert], from_addr: str, now: dateti
     """The same digest of the same events keeps its id, so a resend after a crash is deduplicated."""
     key = "\n".join(sorted(a.event_id for a in alerts)) if alerts else f"empty {now.isoformat()}"
     token = hashlib.sha1(f"{digest.name}\n{key}".encode()).hexdigest()[:20]
-    return f"<hmip-bot.{_slug(digest.name)}.{token}@{_domain(from_addr)}>"
+    return f"<hmip-bot.{slug(digest.name)}.{token}@{_domain(from_addr)}>"
 
 
 # --- SMTP ----------------------------------------------------------------------------
