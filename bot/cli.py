@@ -195,6 +195,25 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--state", metavar="DIR", help="keep the demo's state here (default: a temporary folder)")
 
 
+def cmd_backfill(args) -> int:
+    """Walk the sources' older pages and record past inspections into history, alerting no one.
+
+    Example: hmip-bot backfill --pages 10
+    """
+    from bot.config import load_config
+    from bot.pipeline import backfill
+
+    report = backfill(load_config(args.config), pages=args.pages)
+    print(f"Backfill: {report.summary()}")
+    for line in report.failures:
+        print(f"{PROG}: {line}", file=sys.stderr)
+    return report.exit_code
+
+
+def _backfill_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pages", type=int, default=5, help="pages to walk per source (default 5)")
+
+
 # --- history, status ---------------------------------------------------------------------------
 
 
@@ -250,6 +269,7 @@ _COMMANDS: list = [
     ("run", cmd_run, _run_args),
     ("demo", cmd_demo, _demo_args),
     ("extract", cmd_extract, _extract_args),
+    ("backfill", cmd_backfill, _backfill_args),
     ("history", cmd_history, _history_args),
     ("status", cmd_status, _status_args),
 ]

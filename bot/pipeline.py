@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.config import Config
 from bot.convert import bytes_to_page
@@ -34,6 +35,7 @@ class CycleReport:
     newly_down: list[str] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
     recorded_silently: int = 0
+    silent: bool = False
 
     @property
     def failures(self) -> list[str]:
@@ -80,10 +82,15 @@ class _DeferredValidators:
 
 
 def run_cycle(config: Config, store: Store, *, dry_run: bool = False, now: datetime | None = None,
-              fetcher: Fetcher | None = None, notifiers: list[Notifier] | None = None) -> CycleReport:
-    """Poll every source, read every new item, record it and queue and deliver its alerts."""
+              fetcher: Fetcher | None = None, notifiers: list[Notifier] | None = None,
+              silent: bool = False) -> CycleReport:
+    """Poll every source, read every new item, record it and queue and deliver its alerts.
+
+    `silent` (backfill) records everything into history and alerts nothing.
+    """
     now = now or datetime.now(timezone.utc)
     report = CycleReport()
+    report.silent = silent
     notifiers = [] if dry_run else (build_notifiers(config) if notifiers is None else notifiers)
     cache = _DeferredValidators(store)
     own_fetcher = fetcher is None
@@ -189,7 +196,7 @@ def _read_item(config, store, fetcher, notifiers, item: Item, report, now) -> No
     report.new_items += 1
     result = extract(page.text, title=page.title or item.title, published=page.published)
     published = result.published or (item.published.date().isoformat() if item.published else None)
-    too_old = _too_old(config, item, published, now)
+    too_old = report.silent or _too_old(config, item, published, now)
     for unit in result.units:
         _record_unit(store, notifiers, item, result, unit, published, too_old, report, now)
     store.mark_seen(item.key, source=item.source, url=item.url, published=published)
@@ -251,6 +258,33 @@ def _merge(store, notifiers, record: dict, unit, item, result: Extraction, publi
 
 def _alert_from_record(record: dict, *, update: bool = True) -> Alert:
     return Alert.from_json({**record, "is_update": update})
+
+
+def backfill(config: Config, *, pages: int = 5, now=None) -> CycleReport:
+    """Walk each source's older pages and record past inspections into history, alerting no one."""
+    paged = [replace(s, url=_page_url(s.type, s.url, n)) for s in config.sources
+             for n in range(1, pages + 1)]
+    paged = [s for s in paged if s.url]
+    with Store(config.state_dir) as store:
+        return run_cycle(replace(config, sources=tuple(paged)), store, now=now, notifiers=[], silent=True)
+
+
+def _page_url(kind: str, url: str, n: int) -> str | None:
+    """Page n of a source: WordPress `?paged=n`, GOV.UK search `start=`, listings `/page/n/`."""
+    if n == 1:
+        return url
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    if kind == "govuk_search":
+        count = int(query.get("count", 20) or 20)
+        query["start"] = str(count * (n - 1))  # a documented parameter of the search API
+    elif kind == "feed" and "feeds.bbci" not in parts.netloc:
+        query["paged"] = str(n)
+    elif kind == "html_index":
+        return urlunsplit(parts._replace(path=parts.path.rstrip("/") + f"/page/{n}/"))
+    else:
+        return None
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def poll_once(config: Config, *, dry_run: bool = False, wait: float = 0, now=None) -> CycleReport:

@@ -11,6 +11,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES
 from apscheduler.executors.base import BaseExecutor, run_job
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -100,6 +101,8 @@ class Server:
         )
         self.polls = 0
         self._retry_delay = FIRST_RETRY_SECONDS
+        self._running: dict[str, float] = {}  # job id -> monotonic start, while it runs
+        self.scheduler.add_listener(self._overlap, EVENT_JOB_MAX_INSTANCES)
 
     def start(self) -> None:
         """Register the jobs (the first poll runs at once) and start the scheduler thread."""
@@ -129,6 +132,12 @@ class Server:
                 return True
         return self.executor.join(0)
 
+    def _overlap(self, event) -> None:
+        """A job came due while its previous run was still going: that run is skipped."""
+        started = self._running.get(event.job_id)
+        since = f" (running for {_duration(time.monotonic() - started)})" if started else ""
+        log.warning("%s: the previous run is still going%s; skipped this one", event.job_id, since)
+
     # --- jobs: each catches everything, so nothing a source, Slack or SMTP does stops serve ---
 
     def poll(self) -> None:
@@ -153,7 +162,7 @@ class Server:
         """Send digest `name` if it is due (its cron time has come since it was last sent)."""
         from bot.digest import send_due_digests
 
-        result = self._locked(f"digest {name}",
+        result = self._locked(f"digest:{name}",
                               lambda store: send_due_digests(self.config, store, name=name))
         if result is not None:
             for line in result.lines() or [f"email {name}: nothing due"]:
@@ -177,7 +186,8 @@ class Server:
             self._after_deliveries(report)
 
     def _locked(self, what: str, work):
-        """Run `work(store)` with the Store open and locked; log and return None on any failure."""
+        """Run job `what`'s `work(store)` with the Store locked; log and return None on any failure."""
+        self._running[what] = time.monotonic()
         try:
             with Store(self.config.state_dir, wait=self.lock_wait) as store:
                 return work(store)
@@ -187,6 +197,8 @@ class Server:
             log.error("%s failed: %s; trying again at the next interval", what, e)
         except Exception:  # a bug must not end months of unattended running
             log.exception("%s failed unexpectedly; trying again at the next interval", what)
+        finally:
+            self._running.pop(what, None)
         return None
 
     def _record_next_poll(self, store: Store) -> None:
@@ -269,14 +281,24 @@ def _install_signal_handlers(stop: threading.Event, abandon: threading.Event, re
     return lambda: [signal.signal(sig, old) for sig, old in previous.items()]
 
 
+class _NoOverlapWarning(logging.Filter):
+    """Drop APScheduler's long 'maximum number of running instances' line: Server._overlap says it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances" not in str(record.msg)
+
+
 def _quiet_apscheduler() -> None:
     """APScheduler logs two INFO lines per job run: keep them for DEBUG only."""
     aps = logging.getLogger("apscheduler")
     if aps.level == logging.NOTSET and logging.getLogger().getEffectiveLevel() > logging.DEBUG:
         aps.setLevel(logging.WARNING)
+    scheduler_log = logging.getLogger("apscheduler.scheduler")
+    if not any(isinstance(f, _NoOverlapWarning) for f in scheduler_log.filters):
+        scheduler_log.addFilter(_NoOverlapWarning())
 
 
 def _duration(seconds: float) -> str:
     if seconds < 120:
-        return f"{seconds:g}s"
+        return f"{seconds:.1f}s".replace(".0s", "s")
     return f"{seconds / 60:g} minutes"

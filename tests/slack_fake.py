@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -52,7 +53,7 @@ class FakeSlack:
     messages: dict = field(default_factory=dict)  # channel id -> [message], oldest first
     webhook_posts: list = field(default_factory=list)
     faults: dict = field(default_factory=dict)  # method -> [Fault]
-    _clock: int = 0
+    _clock: float = 0.0
 
     def start(self) -> "FakeSlack":
         fake = self
@@ -144,8 +145,8 @@ class FakeSlack:
             return {"ok": False, "error": "no_text"}
         if not _blocks_valid(args.get("blocks")):
             return {"ok": False, "error": "invalid_blocks"}
-        self._clock += 1
-        msg = {"type": "message", "ts": f"{1700000000 + self._clock}.{self._clock:06d}",
+        self._clock = max(time.time(), self._clock + 0.000001)  # ts: unique, real time
+        msg = {"type": "message", "ts": f"{self._clock:.6f}",
                "text": args.get("text"), "blocks": args.get("blocks"), "bot_id": "B0FAKEBOT",
                "metadata": args.get("metadata")}
         self.messages.setdefault(channel, []).append(msg)

@@ -325,7 +325,7 @@ class SmtpSender:
         if isinstance(e, smtplib.SMTPResponseException):
             return f"server answered {e.smtp_code} {self._text(e.smtp_error)}"
         if isinstance(e, smtplib.SMTPServerDisconnected):
-            return "the server closed the connection"
+            return f"timed out after {timeout}" if "timed out" in str(e) else "the server closed the connection"
         if isinstance(e, ConnectionRefusedError):
             return "connection refused"
         if isinstance(e, socket.gaierror):
