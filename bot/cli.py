@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import traceback
+from pathlib import Path
 
 from bot import __version__
 from bot.errors import BotError
@@ -49,12 +50,26 @@ def _setup_logging(level: str | None, verbose: bool) -> None:
     )
 
 
-def _parser() -> argparse.ArgumentParser:
+def _common(defaults: bool) -> argparse.ArgumentParser:
+    """The options every command takes, before or after the command name.
+
+    The copy on each subcommand uses SUPPRESS defaults, so `--config X run` is not undone by
+    the subcommand's own default.
+    """
+    d = (lambda v: v) if defaults else (lambda v: argparse.SUPPRESS)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="PATH", help="config file (default: $BOT_CONFIG, else ./config.yaml)")
-    common.add_argument("--log-level", metavar="LEVEL", help="DEBUG, INFO, WARNING (default: $LOG_LEVEL or WARNING)")
-    common.add_argument("-v", "--verbose", action="store_true", help="show tracebacks and debug logs")
-    parser = argparse.ArgumentParser(prog=PROG, parents=[common], description=__doc__.splitlines()[0])
+    common.add_argument("--config", metavar="PATH", default=d(None),
+                        help="config file (default: $BOT_CONFIG, else ./config.yaml)")
+    common.add_argument("--log-level", metavar="LEVEL", default=d(None),
+                        help="DEBUG, INFO, WARNING (default: $LOG_LEVEL or WARNING)")
+    common.add_argument("-v", "--verbose", action="store_true", default=d(False),
+                        help="show tracebacks and debug logs")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _common(False)
+    parser = argparse.ArgumentParser(prog=PROG, parents=[_common(True)], description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name, func, configure in _COMMANDS:
@@ -146,7 +161,12 @@ def cmd_run(args) -> int:
     from bot.pipeline import poll_once
 
     config = load_config(args.config)
-    report = poll_once(config, dry_run=args.dry_run)
+    notifiers = None
+    if config.slack is None and config.email is None and not args.dry_run:
+        from bot.notify.stdout import StdoutNotifier
+
+        notifiers = [StdoutNotifier(as_json=args.json)]
+    report = poll_once(config, dry_run=args.dry_run, notifiers=notifiers)
     _print_report(report, as_json=args.json, dry_run=args.dry_run)
     return report.exit_code
 
@@ -154,7 +174,10 @@ def cmd_run(args) -> int:
 def _print_report(report, *, as_json: bool, dry_run: bool = False) -> None:
     from bot.notify.stdout import format_alert
 
-    if as_json:
+    if report.printed:
+        if not as_json:
+            print(report.summary())
+    elif as_json:
         print(json.dumps([a.to_json() for a in report.alerts], ensure_ascii=False, indent=2))
     else:
         if dry_run and report.alerts:
@@ -214,6 +237,37 @@ def _backfill_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pages", type=int, default=5, help="pages to walk per source (default 5)")
 
 
+def cmd_digest(args) -> int:
+    """Send the email digests that are due now (or one, with --name; now, with --force).
+
+    Example: hmip-bot digest --name weekly --force --dry-run --html preview.html
+    """
+    from bot.config import load_config
+    from bot.digest import send_due_digests
+    from bot.history import Store
+
+    config = load_config(args.config)
+    if config.email is None:
+        print(f"{PROG}: digest: no `email` section in the config", file=sys.stderr)
+        return 2
+    with Store(config.state_dir, lock=not args.dry_run) as store:
+        report = send_due_digests(config, store, name=args.name, force=args.force,
+                                  dry_run=args.dry_run, html_out=args.html)
+    lines = report.lines()
+    for line in lines:
+        print(line)
+    if not lines:
+        print("No digest is due.")
+    return 0 if report.ok else 1
+
+
+def _digest_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--name", help="only this digest")
+    p.add_argument("--force", action="store_true", help="send now even if not due (never an empty one unless send_empty)")
+    p.add_argument("--dry-run", action="store_true", help="print instead of sending; change no state")
+    p.add_argument("--html", type=Path, metavar="FILE", help="with --dry-run: write the HTML here to look at in a browser")
+
+
 # --- history, status ---------------------------------------------------------------------------
 
 
@@ -269,6 +323,7 @@ _COMMANDS: list = [
     ("run", cmd_run, _run_args),
     ("demo", cmd_demo, _demo_args),
     ("extract", cmd_extract, _extract_args),
+    ("digest", cmd_digest, _digest_args),
     ("backfill", cmd_backfill, _backfill_args),
     ("history", cmd_history, _history_args),
     ("status", cmd_status, _status_args),

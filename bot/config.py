@@ -73,6 +73,7 @@ class PollConfig:
     failure_threshold: int = DEFAULT_FAILURE_THRESHOLD
     max_bytes: int = DEFAULT_MAX_BYTES
     jitter_seconds: float | None = None  # None: a tenth of the interval, at most 60 s
+    min_interval_seconds: float = 1.0  # politeness: the least time between requests to one host
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,8 @@ def parse_config(raw: Any, *, base_dir: Path, path: Path | None = None) -> Confi
 
 
 _TOP_KEYS = ("state_dir", "user_agent", "alert_max_age_days", "poll", "sources", "slack", "email")
-_POLL_KEYS = ("interval_minutes", "timeout_seconds", "failure_threshold", "max_bytes", "jitter_seconds")
+_POLL_KEYS = ("interval_minutes", "timeout_seconds", "failure_threshold", "max_bytes", "jitter_seconds",
+              "min_interval_seconds")
 _SOURCE_KEYS = ("name", "type", "url", "keywords", "item_selector", "date_selector")
 _FILTER_KEYS = ("directions", "regions", "unit_types", "include_unknown_region")
 _SLACK_KEYS = ("token", "webhook_url", "base_url", "subscriptions", "ops_channel")
@@ -211,7 +213,7 @@ def _section(value: Any, where: str, allowed: tuple[str, ...]) -> dict:
         if key not in allowed:
             hint = difflib.get_close_matches(str(key), allowed, n=1)
             tip = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
-            raise ConfigError(f"config: {_join(where, str(key))}: unknown key{tip}")
+            raise ConfigError(f"config: {where or 'top level'}: unknown key '{key}'{tip}")
     return value
 
 
@@ -270,7 +272,15 @@ def _poll(raw: Any) -> PollConfig:
         ),
         max_bytes=_positive(_get(data, "max_bytes", int, "poll", DEFAULT_MAX_BYTES), "poll.max_bytes"),
         jitter_seconds=_get(data, "jitter_seconds", float, "poll", None),
+        min_interval_seconds=_non_negative(
+            _get(data, "min_interval_seconds", float, "poll", 1.0), "poll.min_interval_seconds"),
     )
+
+
+def _non_negative(value: float, key: str) -> float:
+    if value < 0:
+        raise ConfigError(f"config: {key}: must be 0 or more")
+    return value
 
 
 def _sources(raw: Any) -> tuple[SourceConfig, ...]:
@@ -392,10 +402,10 @@ def _digest(raw: Any, where: str, names: set) -> Digest:
         raise ConfigError(f"config: {where}.timezone: unknown time zone '{tz}'") from None
     schedule = str(_get(data, "schedule", str, where, "0 8 * * 1")).strip()
     if schedule != "immediate":
-        from apscheduler.triggers.cron import CronTrigger
+        from bot.digest import cron_trigger  # standard crontab weekdays (0/7 = Sunday)
 
         try:
-            CronTrigger.from_crontab(schedule, timezone=tz)
+            cron_trigger(schedule, tz)
         except ValueError as e:
             raise ConfigError(f"config: {where}.schedule: not a valid cron expression ({e})") from None
     return Digest(

@@ -95,6 +95,7 @@ class Fetcher:
             user_agent=config.user_agent,
             timeout=config.poll.timeout_seconds,
             max_bytes=config.poll.max_bytes,
+            min_interval=config.poll.min_interval_seconds,
             cache=cache,
         )
 

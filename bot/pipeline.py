@@ -36,10 +36,16 @@ class CycleReport:
     recovered: list[str] = field(default_factory=list)
     recorded_silently: int = 0
     silent: bool = False
+    _notifiers: list = field(default_factory=list, repr=False)
 
     @property
     def failures(self) -> list[str]:
         return self.source_failures + self.item_failures + self.deliveries.failures + self.deliveries.permanent
+
+    @property
+    def printed(self) -> bool:
+        """True when a terminal notifier already printed this cycle's alerts."""
+        return any(getattr(n, "name", "") == "stdout" for n in self._notifiers)
 
     @property
     def exit_code(self) -> int:
@@ -92,13 +98,14 @@ def run_cycle(config: Config, store: Store, *, dry_run: bool = False, now: datet
     report = CycleReport()
     report.silent = silent
     notifiers = [] if dry_run else (build_notifiers(config) if notifiers is None else notifiers)
+    report._notifiers = notifiers
     cache = _DeferredValidators(store)
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher.from_config(config, cache=cache)
     if not own_fetcher:
         fetcher.cache = cache
     try:
-        _deliver(notifiers, store, report, now)  # first, whatever earlier runs left pending
+        _deliver(notifiers, store, report, now, first=True)  # whatever earlier runs left pending
         for source_config in config.sources:
             _poll_source(config, source_config, store, fetcher, cache, report, now)
         for pending in store.pending_items():
@@ -115,10 +122,13 @@ def run_cycle(config: Config, store: Store, *, dry_run: bool = False, now: datet
     return report
 
 
-def _deliver(notifiers: list[Notifier], store: Store, report: CycleReport, now: datetime) -> None:
+def _deliver(notifiers: list[Notifier], store: Store, report: CycleReport, now: datetime,
+             *, first: bool = False) -> None:
     for notifier in notifiers:
         if notifier.name == "email":
             continue  # digests go out by their schedule, in _send_digests
+        if first and not getattr(notifier, "deliver_first", True):
+            continue
         report.deliveries.merge(notifier.deliver(store, now=now))
 
 
@@ -139,9 +149,11 @@ def _poll_source(config, source_config, store, fetcher, cache, report, now) -> N
     try:
         items = source.poll(fetcher)
     except SourceError as e:
-        message = f"source {source.name}: {e}"
+        text = str(e)
+        message = text if text.startswith(f"{source.name}:") else f"{source.name}: {text}"
+        message = f"source {message}"
         report.source_failures.append(message)
-        log.warning("%s", message)
+        log.info("%s", message)
         status = store.record_poll(source.name, ok=False, error=str(e), when=now)
         _note_outage(config, store, status, report)
         return
@@ -188,9 +200,9 @@ def _read_item(config, store, fetcher, notifiers, item: Item, report, now) -> No
         response = fetcher.get(item.url)
         page = bytes_to_page(response.body, response.url, response.headers.get("content-type", ""))
     except BotError as e:
-        message = f"item {item.url}: {e} (will retry next run)"
+        message = f"item: {e} (will retry next run)"  # the error names the URL
         report.item_failures.append(message)
-        log.warning("%s", message)
+        log.info("%s", message)  # the CLI prints failures once; serve logs its poll line
         store.item_failed(item.key, str(e))
         return
     report.new_items += 1
@@ -287,7 +299,8 @@ def _page_url(kind: str, url: str, n: int) -> str | None:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def poll_once(config: Config, *, dry_run: bool = False, wait: float = 0, now=None) -> CycleReport:
+def poll_once(config: Config, *, dry_run: bool = False, wait: float = 0, now=None,
+              notifiers: list[Notifier] | None = None) -> CycleReport:
     """Open the state (taking the lock, or read-only for a dry run), run one cycle, close."""
     with Store(config.state_dir, lock=not dry_run, wait=wait) as store:
-        return run_cycle(config, store, dry_run=dry_run, now=now)
+        return run_cycle(config, store, dry_run=dry_run, now=now, notifiers=notifiers)

@@ -79,19 +79,12 @@ def _delivery(entry: dict) -> dict:
 
 
 def _digests(config, store, now) -> list[dict]:
-    if config.email is None:
-        return []
-    from bot.digest import next_due
+    from bot.digest import digest_statuses
 
-    out = []
-    for digest in config.email.digests:
-        last = store.digest_last_sent(digest.name)
-        nxt = next_due(digest, last, now)
-        out.append({"name": digest.name, "schedule": digest.schedule, "timezone": digest.timezone,
-                    "last_sent": last.isoformat() if last else None,
-                    "next_due": nxt.isoformat() if nxt else None,
-                    "waiting_events": len(store.digest_entries(digest.name))})
-    return out
+    return [{"name": d.name, "schedule": d.schedule, "timezone": d.timezone,
+             "last_sent": d.last_sent.isoformat() if d.last_sent else None,
+             "next_due": d.next_due.isoformat() if d.next_due else None,
+             "waiting_events": d.pending} for d in digest_statuses(config, store, now=now)]
 
 
 def _schedule_info(store) -> dict:

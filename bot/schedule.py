@@ -28,6 +28,9 @@ STOP_GRACE_SECONDS = 5.0  # a running job gets this long after SIGTERM before it
 MAX_JITTER_SECONDS = 60.0
 MAX_LOCK_WAIT_SECONDS = 30.0  # a cron `run` holding the lock longer than this skips our poll
 FIRST_RETRY_SECONDS = 60.0  # failed deliveries are retried after 1, 2, 4... minutes
+# One run of a job at a time; runs missed meanwhile collapse into one; a late run still runs,
+# however late (None), rather than being dropped.
+JOB_DEFAULTS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
 
 
 def jitter_seconds(config: Config) -> float:
@@ -95,9 +98,7 @@ class Server:
         self.scheduler = BackgroundScheduler(
             timezone=timezone.utc,
             executors={"default": self.executor},
-            # One poll at a time; polls missed while one runs collapse into the next;
-            # a late job still runs however late (None), rather than being dropped.
-            job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+            job_defaults=JOB_DEFAULTS,
         )
         self.polls = 0
         self._retry_delay = FIRST_RETRY_SECONDS
@@ -106,22 +107,27 @@ class Server:
 
     def start(self) -> None:
         """Register the jobs (the first poll runs at once) and start the scheduler thread."""
+        self.add_jobs()
+        self.scheduler.start()
+        log.info("serve: polling %d sources every %s, %d digest schedules (pid %d)",
+                 len(self.config.sources), _duration(self.interval),
+                 len(self.scheduler.get_jobs()) - 1, os.getpid())
+
+    def add_jobs(self) -> None:
+        """The poll, due now and then every interval (plus jitter), and each scheduled digest."""
         now = datetime.now(timezone.utc)
         self.scheduler.add_job(
             self.poll, IntervalTrigger(seconds=self.interval, jitter=jitter_seconds(self.config),
                                        timezone=timezone.utc),
-            id="poll", name="poll", next_run_time=now,
+            id="poll", name="poll", next_run_time=now, **JOB_DEFAULTS,
         )
         for digest in self.config.email.digests if self.config.email else ():
             if digest.schedule == "immediate":
                 continue  # sent after each poll by the pipeline
             trigger = CronTrigger.from_crontab(digest.schedule, timezone=ZoneInfo(digest.timezone))
             self.scheduler.add_job(self.send_digest, trigger, args=[digest.name],
-                                   id=f"digest:{digest.name}", name=f"digest {digest.name}")
-        self.scheduler.start()
-        log.info("serve: polling %d sources every %s, %d digest schedules (pid %d)",
-                 len(self.config.sources), _duration(self.interval),
-                 len(self.scheduler.get_jobs()) - 1, os.getpid())
+                                   id=f"digest:{digest.name}", name=f"digest {digest.name}",
+                                   **JOB_DEFAULTS)
 
     def stop(self, grace: float = STOP_GRACE_SECONDS, abandon: threading.Event | None = None) -> bool:
         """Stop scheduling; give a running job `grace` seconds. True if it finished in time."""
@@ -155,6 +161,8 @@ class Server:
             return
         self.polls += 1
         log.info("poll: %s (%.1fs)", report.summary(), time.monotonic() - started)
+        if self.config.slack is None and self.config.email is None:
+            _print_alerts(report.alerts)  # no channel configured: stdout, as `run` does
         self._ops_notice(report.newly_down, report.recovered)
         self._after_deliveries(report.deliveries)
 
@@ -296,6 +304,13 @@ def _quiet_apscheduler() -> None:
     scheduler_log = logging.getLogger("apscheduler.scheduler")
     if not any(isinstance(f, _NoOverlapWarning) for f in scheduler_log.filters):
         scheduler_log.addFilter(_NoOverlapWarning())
+
+
+def _print_alerts(alerts) -> None:
+    from bot.notify.stdout import format_alert
+
+    for alert in alerts:
+        print(format_alert(alert) + "\n", flush=True)
 
 
 def _duration(seconds: float) -> str:

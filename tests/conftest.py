@@ -148,3 +148,176 @@ def slack_api():
     fake = FakeSlack().start()
     yield fake
     fake.stop()
+
+
+# --- a small world of feeds and pages for the pipeline and CLI tests ---------------------------
+
+import threading  # noqa: E402
+
+import yaml  # noqa: E402
+from werkzeug import Response as _WerkzeugResponse  # noqa: E402
+
+PIPELINE = DATA / "pipeline"
+
+
+class Route:
+    """What the world answers at one path; tests change `file`, `status` or `hold` between runs."""
+
+    def __init__(self, file: str, status: int = 200):
+        self.file = file
+        self.status = status
+        self.hold: threading.Event | None = None  # set: answer; unset: wait (at most hold_timeout)
+        self.hold_timeout = 15.0
+        self.started = threading.Event()  # set when a request for this path arrives
+
+
+class PipelineWorld:
+    """Serves tests/data/pipeline files on the loopback httpserver like a real site would.
+
+    `{{BASE}}` in a file becomes the server's address; the file's `Header:` lines become its
+    headers, and its ETag / Last-Modified answer conditional GETs with 304. Every request and
+    its status stay in `httpserver.log`.
+    """
+
+    def __init__(self, httpserver):
+        self.httpserver = httpserver
+        self.base = httpserver.url_for("/").rstrip("/")
+        self.routes: dict[str, Route] = {}
+
+    def serve(self, path: str, relpath: str, *, status: int = 200) -> str:
+        """Serve PIPELINE/relpath at `path` (replacing what was there); return its URL."""
+        route = self.routes.get(path)
+        if route is None:
+            route = self.routes[path] = Route(relpath, status)
+            self.httpserver.expect_request(path).respond_with_handler(lambda r, route=route: self._answer(route, r))
+        route.file, route.status = relpath, status
+        return self.url(path)
+
+    def route(self, path: str) -> Route:
+        return self.routes[path]
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def requests(self, path: str) -> list[tuple[dict, int]]:
+        """(request headers, response status) of every request for `path`, in order."""
+        return [(dict(req.headers), resp.status_code) for req, resp in self.httpserver.log if req.path == path]
+
+    def requested_paths(self) -> list[str]:
+        return [req.path for req, _ in self.httpserver.log]
+
+    def _answer(self, route: Route, request):
+        route.started.set()
+        if route.hold is not None:
+            route.hold.wait(route.hold_timeout)
+        file = PIPELINE / route.file
+        body = file.read_text(encoding="utf-8").replace("{{BASE}}", self.base).encode("utf-8")
+        headers = fixture_headers(file)
+        if route.status == 200 and self._not_modified(request.headers, headers):
+            kept = {k: v for k, v in headers.items() if k in ("ETag", "Last-Modified")}
+            return _WerkzeugResponse(status=304, headers=kept)
+        return _WerkzeugResponse(body, status=route.status, headers=headers)
+
+    @staticmethod
+    def _not_modified(asked, headers: dict) -> bool:
+        # As RFC 9110 says: If-None-Match, when sent, decides; else If-Modified-Since.
+        if asked.get("If-None-Match"):
+            return asked["If-None-Match"] == headers.get("ETag")
+        return bool(asked.get("If-Modified-Since")) and asked["If-Modified-Since"] == headers.get("Last-Modified")
+
+
+@pytest.fixture
+def world(httpserver) -> PipelineWorld:
+    """Feeds and pages from tests/data/pipeline on loopback HTTP: `world.serve("/feed/", "feeds/x.rss")`."""
+    return PipelineWorld(httpserver)
+
+
+@pytest.fixture
+def config_file(tmp_path):
+    """Write a config.yaml in tmp_path (state in tmp_path/state); returns its path as a str."""
+
+    def write(sources: list[dict], **top) -> str:
+        # No politeness delay between requests to the one loopback host: tests stay fast.
+        top.setdefault("poll", {"min_interval_seconds": 0})
+        data = {"state_dir": "state", "user_agent": "hmip-bot-tests/1.0 (+tests)", **top, "sources": sources}
+        path = tmp_path / "config.yaml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        return str(path)
+
+    return write
+
+
+# --- running the CLI: in this process (as a shell would see it) or as a real process ----------
+
+import logging  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class CliResult:
+    """What a user sees from one command: its exit code, stdout and stderr."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def err_lines(self) -> list[str]:
+        return self.err.splitlines()
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """`cli("run", "--config", path)` runs bot.cli.main in this process; returns a CliResult."""
+    from bot.cli import main
+
+    monkeypatch.delenv("LOG_LEVEL", raising=False)
+    monkeypatch.delenv("BOT_CONFIG", raising=False)
+    # The loopback server runs in this process too; its request log is not the bot's stderr.
+    server_log = logging.getLogger("werkzeug")
+    monkeypatch.setattr(server_log, "handlers", [logging.NullHandler()])
+    monkeypatch.setattr(server_log, "propagate", False)
+
+    def run(*argv) -> CliResult:
+        capsys.readouterr()
+        root = logging.getLogger()
+        handlers, level = root.handlers[:], root.level
+        # pytest's log capture sits on the root logger, which turns main()'s basicConfig() into a
+        # no-op; take it off for the call so that log lines reach stderr as in a real process.
+        root.handlers = []
+        try:
+            code = main([str(a) for a in argv])
+        finally:
+            for handler in root.handlers:
+                handler.close()
+            root.handlers = handlers
+            root.setLevel(level)
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
+
+
+@pytest.fixture
+def spawn(tmp_path):
+    """`spawn("run", "--config", path)` starts `python -m bot ...` as a real process (a Popen)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LOG_LEVEL", "BOT_CONFIG")}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    started: list[subprocess.Popen] = []
+
+    def start(*argv) -> subprocess.Popen:
+        proc = subprocess.Popen([sys.executable, "-m", "bot", *map(str, argv)], cwd=tmp_path, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:  # only the processes this test started
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=10)

@@ -5,7 +5,8 @@ token, records every call's arguments (JSON or form bodies), keeps each channel'
 (with their metadata) for conversations.history, and answers the way Slack does:
 `200 {"ok": false, "error": ...}` for API errors, 429 with Retry-After, plain 5xx pages.
 `fail(method, fault)` scripts the next answers: an error code, 429, 500, "drop" (close the
-connection without a reply, request not processed) or "drop_after" (process it, then drop).
+connection without a reply, request not processed), "drop_after" (process it, then drop) or
+"hang" (process it, then reply only after `retry_after` seconds: a client timeout).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class Call:
 
 @dataclass
 class Fault:
-    fault: object  # an error code (str), an HTTP status (int), "drop" or "drop_after"
+    fault: object  # an error code (str), an HTTP status (int), "drop", "drop_after" or "hang"
     retry_after: float | None = None
     times: int | None = 1  # None: every time
 
@@ -65,7 +66,7 @@ class FakeSlack:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
         self._thread.start()
         return self
 
@@ -241,16 +242,22 @@ class _Handler(BaseHTTPRequestHandler):
             fault = fake._next_fault(method)
             if fault is not None and fault.fault == "drop":
                 return self._drop()
-            if fault is not None and fault.fault != "drop_after":
+            if fault is not None and fault.fault not in ("drop_after", "hang"):
                 return self._fault(fault)
             if self.headers.get("Authorization") != f"Bearer {fake.token}":
                 answer = {"ok": False, "error": "not_authed" if not self.headers.get("Authorization")
                           else "invalid_auth"}
             else:
                 answer = fake.api(method, args)
-            if fault is not None:
-                return self._drop()  # drop_after: done, but the reply is lost
-        self._send(200, json.dumps(answer).encode(), "application/json; charset=utf-8")
+            if fault is not None and fault.fault == "drop_after":
+                return self._drop()  # done, but the reply is lost
+        if fault is not None:  # hang: done, but the reply comes after the client gave up
+            time.sleep(fault.retry_after or 1.0)
+        try:
+            self._send(200, json.dumps(answer).encode(), "application/json; charset=utf-8")
+        except OSError:
+            pass  # the client hung up
+
 
     def _webhook(self, args: dict) -> None:
         fake = self.fake

@@ -355,6 +355,17 @@ def test_a_reply_lost_after_slack_posted_is_not_posted_again(slack_api, store):
     assert len(slack_api.posted()) == 1 and len(slack_api.calls_to("chat.postMessage")) == 1
 
 
+def test_a_reply_that_times_out_is_checked_not_reposted(slack_api, store):
+    slack_api.fail("chat.postMessage", "hang", retry_after=0.6)
+    config = slack_config(slack_api)
+    n = SlackNotifier(config, sleep=lambda s: None, timeout=0.2)
+    n.queue([make_alert()], store)
+    assert n.deliver(store).failures == [
+        "slack #probation-alerts: no reply within 0.2 s; will check the channel before retrying"]
+    assert notifier(config).deliver(store).sent == 1
+    assert len(slack_api.calls_to("chat.postMessage")) == 1 and len(slack_api.posted()) == 1
+
+
 def test_a_crash_before_the_request_left_posts_on_the_next_run(slack_api, store, monkeypatch):
     config = slack_config(slack_api, Subscription(channel="#probation-alerts"))
     n = notifier(config)

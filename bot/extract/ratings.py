@@ -311,8 +311,8 @@ def _trailing_units(before: str) -> list[Unit]:
 # --- first inspections -----------------------------------------------------------------
 
 _FIRST = re.compile(
-    r"\bfirst\s+[^.]{0,60}?inspection\s+(?:of|in|at|for)\s+[^.]{0,90}?since\s+"
-    r"(?:the\s+|it\s+was\s+|they\s+were\s+|its\s+)?(?:re-?)?(?:unification|unified|establish|creat|form)"
+    r"\bfirst\s+[^.]{0,60}?inspection\s+(?:of|in|at|for)\s+[^.]{0,90}?since\s+[^.]{0,50}?"
+    r"\b(?:re-?)?(?:unification|unified|established|created|formed|set\s+up)\b"
     r"|\b(?:its|their)\s+first\s+(?:ever\s+)?inspection\b"
     r"|\bhas\s+not\s+(?:previously\s+)?been\s+inspected\s+before\b", _I)
 

@@ -166,7 +166,8 @@ def digest_subject(alerts: list[Alert]) -> str:
                   "same": "same", "new": "first inspection"}.get(e["direction"] or "", "")
         if e["direction"] in ("down", "up") and not e["previous"]:
             change = e["direction"]
-        return _one_line(f"1 probation inspection: {e['unit']} {e['rating']}" + (f" ({change})" if change else ""), 200)
+        suffix = f" ({change})" if change else ""
+        return _one_line(f"1 probation inspection: {e['unit']} {e['rating']}{suffix}", 200)
     counts = ", ".join(f"{len(g['events'])} {g['word']}" for g in _groups(alerts))
     return f"{len(alerts)} probation inspections: {counts}"
 
@@ -321,11 +322,12 @@ class SmtpSender:
         if isinstance(e, smtplib.SMTPAuthenticationError):
             return f"login refused for user {self.smtp.username!r} ({e.smtp_code} {self._text(e.smtp_error)})"
         if isinstance(e, smtplib.SMTPNotSupportedError):
-            return f"the server does not support {self._text(e)}"
+            return self._text(e).rstrip(".")  # e.g. "STARTTLS extension not supported by server"
         if isinstance(e, smtplib.SMTPResponseException):
             return f"server answered {e.smtp_code} {self._text(e.smtp_error)}"
         if isinstance(e, smtplib.SMTPServerDisconnected):
-            return f"timed out after {timeout}" if "timed out" in str(e) else "the server closed the connection"
+            timed_out = "timed out" in str(e)
+            return f"timed out after {timeout}" if timed_out else "the server closed the connection"
         if isinstance(e, ConnectionRefusedError):
             return "connection refused"
         if isinstance(e, socket.gaierror):

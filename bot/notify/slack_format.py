@@ -75,7 +75,8 @@ def link_label(url: str) -> str:
     host = (parts.hostname or "").lower().removeprefix("www.")
     path = parts.path.lower()
     if host.endswith("justiceinspectorates.gov.uk"):
-        return "Report" if path.endswith(".pdf") or "/document/" in path else "Press release"
+        report = path.endswith(".pdf") or "/document/" in path or "/inspections/" in path
+        return "Report" if report else "Press release"
     if host == "gov.uk" or host.endswith(".gov.uk"):
         if path.endswith(".pdf") or "/media/" in path or "/publications/" in path:
             return "Report"

@@ -34,3 +34,44 @@ def format_alert(alert: Alert, *, findings: int = 2) -> str:
     lines += [f"    – {f}" for f in alert.findings[:findings]]
     lines += [f"    {link}" for link in alert.links]
     return "\n".join(lines)
+
+
+class StdoutNotifier:
+    """Print alerts to the terminal (when no Slack or email is configured).
+
+    Alerts go through the outbox like any channel's, so a run killed after recording an
+    inspection but before printing it prints that alert on the next run instead of losing it.
+    """
+
+    name = "stdout"
+    deliver_first = False  # print once, at the end of the cycle, as one list in --json mode
+
+    def __init__(self, *, as_json: bool = False, stream=None):
+        self.as_json = as_json
+        self.stream = stream
+
+    def queue(self, alerts, store) -> int:
+        """Queue new events (updates of earlier ones are not news on a terminal)."""
+        fresh = [a for a in alerts if not a.is_update]
+        for alert in fresh:
+            store.enqueue(alert.event_id, "terminal", alert.to_json(), notifier="stdout")
+        return len(fresh)
+
+    def deliver(self, store, *, now=None):
+        """Print what is pending, then mark it delivered."""
+        import json
+        import sys
+
+        from bot.notify import DeliveryReport
+
+        entries = store.pending("stdout")
+        alerts = [Alert.from_json(e["alert"]) for e in entries]
+        out = self.stream or sys.stdout
+        if self.as_json:
+            print(json.dumps([a.to_json() for a in alerts], ensure_ascii=False, indent=2), file=out)
+        for alert in [] if self.as_json else alerts:
+            print(format_alert(alert) + "\n", file=out)
+        out.flush()
+        for entry in entries:
+            store.mark_sent(entry["id"])
+        return DeliveryReport(sent=len(entries))
