@@ -48,6 +48,9 @@ def _setup_logging(level: str | None, verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if not verbose:
+        # slack_sdk logs each failed request at ERROR; our one-line report says it better.
+        logging.getLogger("slack_sdk").setLevel(logging.CRITICAL)
 
 
 def _common(defaults: bool) -> argparse.ArgumentParser:

@@ -414,7 +414,8 @@ class Store:
             entry = {"id": entry_id, "event_id": event_id, "channel": channel,
                      "notifier": notifier, "alert": alert, "status": "pending", "ts": None,
                      "attempts": 0, "last_error": None, "permanent": False,
-                     "needs_update": False, "queued_at": iso(), "sent_at": None, "sending_at": None}
+                     "needs_update": False, "queued_at": iso(), "sent_at": None, "sending_at": None,
+                     "order": time.time_ns()}  # delivery follows the pipeline's order
         elif entry["alert"] == alert:
             return entry  # the same alert again: nothing to write
         else:
@@ -459,7 +460,7 @@ class Store:
 
     def outbox_entries(self) -> list[dict]:
         """Every delivery, oldest first."""
-        return sorted(self._scan(DELIVERIES), key=lambda e: (e["queued_at"], e["id"]))
+        return sorted(self._scan(DELIVERIES), key=lambda e: (e["queued_at"][:19], e.get("order", 0), e["id"]))
 
     def queue_digest(self, digest: str, event_id: str, alert: dict) -> None:
         """Add an alert to the next `digest` once (a newer version replaces an unsent one)."""

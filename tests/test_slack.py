@@ -473,16 +473,26 @@ def test_webhook_errors_are_classified_and_never_show_the_url(slack_api, store):
     assert slack_api.webhook_posts == []
 
 
-def test_webhook_interrupted_post_counts_as_sent_unverified(slack_api, store):
+def test_webhook_interrupted_post_counts_as_sent_unverified(slack_api, tmp_path, monkeypatch):
     config = webhook_config(slack_api)
-    notifier(config).queue([make_alert()], store)
-    slack_api.fail("webhook", "drop_after")
-    assert notifier(config).deliver(store).failures
-    report = notifier(config).deliver(store)
-    assert report.sent == 0 and "counts as sent (check the channel)" in report.permanent[0]
-    assert len(slack_api.webhook_posts) == 1
-    [entry] = store.outbox_entries()
-    assert entry["status"] == "sent"
+    with Store(tmp_path / "state") as store:
+        notifier(config).queue([make_alert(), make_alert("Kirklees PDU", "ev-kirk")], store)
+        slack_api.fail("webhook", "drop_after")  # the reply to the first post is lost
+        report = notifier(config).deliver(store)
+        assert report.sent == 1 and report.failures == []
+        assert report.permanent == ["slack webhook: no reply to a post; it may have arrived, and "
+                                    "webhooks can't be checked, so it counts as sent (check the channel)"]
+        assert [e["status"] for e in store.outbox_entries()] == ["sent", "sent"]
+        # A crash mid-send: the leftover "sending" entry is not posted again either.
+        notifier(config).queue([make_alert("Wirral YJS", "ev-wirral")], store)
+        crash_after_send(store, monkeypatch)
+        with pytest.raises(Crash):
+            notifier(config).deliver(store)
+    with Store(tmp_path / "state") as store:
+        report = notifier(config).deliver(store)
+        assert report.sent == 0 and "interrupted last run" in report.permanent[0]
+        assert store.pending("slack") == []
+    assert len(slack_api.webhook_posts) == 3
 
 
 # --- operations notices and construction --------------------------------------------------------------
@@ -494,6 +504,9 @@ def test_post_ops_sends_escaped_plain_text(slack_api):
     [call] = post_calls(slack_api)
     assert call.args["channel"] == "#ops"
     assert call.args["text"] == "source bbc-england failing: &lt;!channel&gt; HTTP 500"
+    n.post_ops("hmip-bot: source a has failed 3 polls in a row\nhmip-bot: source b has recovered")
+    assert post_calls(slack_api)[-1].args["text"] == (
+        "hmip-bot: source a has failed 3 polls in a row\nhmip-bot: source b has recovered")
     assert notifier(slack_config(slack_api)).post_ops("no ops channel") is None
 
 

@@ -18,8 +18,9 @@ at-most-once over a duplicate:
 - If the history can't be read (no channels:history / groups:history scope, or the
   channel name can't be resolved without channels:read), it is *not* reposted: it is
   marked failed, permanently, "may or may not have been posted; check the channel".
-- Incoming webhooks can't be read back or edited: a "sending" leftover is recorded as sent
-  (unverified) and reported once. A later update of a webhook alert is not posted again.
+- Incoming webhooks can't be read back or edited: a post that got no reply, or a "sending"
+  leftover, is recorded as sent (unverified) and reported once. A later update of a
+  webhook alert is not posted again.
 
 Edits (chat.update) are idempotent, so an interrupted edit is simply redone.
 """
@@ -203,12 +204,15 @@ class SlackNotifier(Notifier):
                 data = resp.data if isinstance(resp.data, dict) else {}
                 failure = _api_failure(data.get("error"), resp.status_code, _retry_after(resp.headers))
             except (SlackClientError, OSError, http.client.HTTPException) as e:
-                if isinstance(e, SlackClientError) and not isinstance(e, SlackApiError):
-                    raise _Failure(self._redact(f"request refused by slack_sdk ({e}), will retry next run"))
-                raise _network_failure(e, self.timeout) from None
+                raise self._transport_failure(e) from None
             if not self._wait(failure, attempt):
                 raise failure
         raise AssertionError("unreachable")
+
+    def _transport_failure(self, err: Exception) -> _Failure:
+        if isinstance(err, SlackClientError):  # slack_sdk refused to build the request
+            return _Failure(self._redact(f"request refused by slack_sdk ({err}), will retry next run"))
+        return _network_failure(err, self.timeout)
 
     def _wait(self, failure: _Failure, attempt: int) -> bool:
         """Sleep out a short Retry-After and say whether to try again."""
@@ -226,9 +230,7 @@ class SlackNotifier(Notifier):
                 resp = self.client().send(text=message["text"], blocks=message.get("blocks"),
                                           unfurl_links=False, unfurl_media=False)
             except (SlackClientError, OSError, http.client.HTTPException) as e:
-                if isinstance(e, SlackClientError):
-                    raise _Failure(self._redact(f"request refused by slack_sdk ({e}), will retry next run"))
-                raise _network_failure(e, self.timeout) from None
+                raise self._transport_failure(e) from None
             if resp.status_code == 200:
                 return
             code = (resp.body or "").strip()
@@ -283,6 +285,10 @@ class SlackNotifier(Notifier):
             if f.scope == "channel":
                 state.blocked.add(entry["channel"])
             state.stop = f.scope == "token"
+        elif f.unsure and self.webhook:
+            store.mark_sent(entry["id"])  # at most once: a webhook post can't be checked
+            report.permanent.append("slack webhook: no reply to a post; it may have arrived, and webhooks "
+                                    "can't be checked, so it counts as sent (check the channel)")
         else:
             if f.unsure:
                 store.mark_unconfirmed(entry["id"], str(f))
@@ -306,8 +312,8 @@ class SlackNotifier(Notifier):
             if self.webhook:
                 store.mark_sent(entry["id"])
                 report.permanent.append(
-                    f"slack webhook: an alert for {alert.unit.name} was interrupted mid-send last "
-                    "run; webhooks can't be checked, so it counts as sent (check the channel)")
+                    "slack webhook: a post was interrupted last run; it may have arrived, and "
+                    "webhooks can't be checked, so it counts as sent (check the channel)")
                 return
             found = self._find_posted(store, entry, now)
             if found is not None:
@@ -358,7 +364,8 @@ class SlackNotifier(Notifier):
             channel_id = entry.get("channel_id") or self._resolve_channel(store, entry["channel"])
             if channel_id is None:
                 return None  # no such channel: the interrupted post cannot have arrived
-            since = _parse_time(entry.get("sending_at")) or (now or datetime.now(timezone.utc)) - timedelta(days=1)
+            now = now or datetime.now(timezone.utc)
+            since = _parse_time(entry.get("sending_at")) or now - timedelta(days=1)
             oldest = f"{(since - HISTORY_MARGIN).timestamp():.6f}"
             cursor = None
             for _ in range(HISTORY_PAGES):
@@ -367,7 +374,7 @@ class SlackNotifier(Notifier):
                 for msg in resp.get("messages") or []:
                     meta = msg.get("metadata") or {}
                     payload = meta.get("event_payload") or {}
-                    if meta.get("event_type") == EVENT_TYPE and payload.get("event_id") == entry["event_id"]:
+                    if (meta.get("event_type"), payload.get("event_id")) == (EVENT_TYPE, entry["event_id"]):
                         return msg, channel_id
                 cursor = (resp.get("response_metadata") or {}).get("next_cursor")
                 if not cursor:
@@ -380,7 +387,8 @@ class SlackNotifier(Notifier):
                 f"may or may not have been posted: the last attempt was interrupted and the "
                 f"channel can't be checked ({f.code}: grant channels:history, groups:history and "
                 f"channels:read, or use a channel id); check the channel") from None
-        raise _Unverifiable("may or may not have been posted: too much history to check; check the channel")
+        raise _Unverifiable("may or may not have been posted: too much history to check; "
+                            "check the channel")
 
     def _known_channel_id(self, store, channel: str) -> str | None:
         """A channel's id from config (an id already) or from an earlier delivery."""

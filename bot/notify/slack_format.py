@@ -186,4 +186,5 @@ def _section(text: str) -> dict:
 
 def ops_text(text: str) -> str:
     """An operations notice (e.g. 'source X failing') as inert mrkdwn."""
-    return escape(_cut(_clean(text), 3000))
+    lines = [escape(line) for line in str(text).splitlines() if line.strip()]
+    return _cut("\n".join(lines), 3000)
