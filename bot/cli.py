@@ -310,6 +310,12 @@ def cmd_status(args) -> int:
     from bot.report import status_data, status_text
 
     config = load_config(args.config)
+    if args.check:
+        from bot.health import check
+
+        ok, message = check(config)
+        print(message)
+        return 0 if ok else 1
     data = status_data(config)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -320,10 +326,38 @@ def cmd_status(args) -> int:
 
 def _status_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the status as JSON")
+    p.add_argument("--check", action="store_true",
+                   help="health check: exit 1 unless a poll succeeded within 3 poll intervals")
+
+
+# --- serve -------------------------------------------------------------------------------------
+
+
+def cmd_serve(args) -> int:
+    """Run the scheduler: poll every poll.interval_minutes, send digests on schedule, retry deliveries.
+
+    One poll at a time (a slow poll is never overlapped; missed polls coalesce), each digest on
+    its own cron schedule and time zone. Shares the state lock with `run`. Logs one line per poll
+    (level: --log-level, else $LOG_LEVEL, else INFO). SIGTERM or SIGINT stop it cleanly.
+
+    Example: hmip-bot serve --config /etc/hmip-bot/config.yaml
+    """
+    from bot.config import load_config
+    from bot.schedule import serve
+
+    config = load_config(args.config)
+    if not (args.log_level or os.environ.get("LOG_LEVEL") or args.verbose):
+        logging.getLogger().setLevel(logging.INFO)  # a service logs its polls by default
+    return serve(config)
+
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    """`serve` takes only the common options."""
 
 
 _COMMANDS: list = [
     ("run", cmd_run, _run_args),
+    ("serve", cmd_serve, _serve_args),
     ("demo", cmd_demo, _demo_args),
     ("extract", cmd_extract, _extract_args),
     ("digest", cmd_digest, _digest_args),

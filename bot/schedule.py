@@ -151,7 +151,7 @@ class Server:
         from bot.pipeline import run_cycle
 
         def cycle(store: Store):
-            report = run_cycle(self.config, store)
+            report = run_cycle(self.config, store, notifiers=self._notifiers())
             self._record_next_poll(store)
             return report
 
@@ -161,8 +161,6 @@ class Server:
             return
         self.polls += 1
         log.info("poll: %s (%.1fs)", report.summary(), time.monotonic() - started)
-        if self.config.slack is None and self.config.email is None:
-            _print_alerts(report.alerts)  # no channel configured: stdout, as `run` does
         self._ops_notice(report.newly_down, report.recovered)
         self._after_deliveries(report.deliveries)
 
@@ -179,11 +177,11 @@ class Server:
 
     def retry_deliveries(self) -> None:
         """Deliver what earlier attempts left in the outbox (alerts and due digests)."""
-        from bot.notify import DeliveryReport, build_notifiers
+        from bot.notify import DeliveryReport
 
         def deliver(store):
             report = DeliveryReport()
-            for notifier in build_notifiers(self.config):
+            for notifier in self._notifiers():
                 report.merge(notifier.deliver(store))
             return report
 
@@ -192,6 +190,13 @@ class Server:
             log.info("retry: %d delivered, %d updated, %d failures", report.sent, report.updated,
                      len(report.failures) + len(report.permanent))
             self._after_deliveries(report)
+
+    def _notifiers(self) -> list:
+        """The configured channels; with neither Slack nor email, stdout (as `run` prints)."""
+        from bot.notify import build_notifiers
+        from bot.notify.stdout import StdoutNotifier
+
+        return build_notifiers(self.config) or [StdoutNotifier()]
 
     def _locked(self, what: str, work):
         """Run job `what`'s `work(store)` with the Store locked; log and return None on any failure."""
@@ -261,7 +266,9 @@ def serve(config: Config, *, stop: threading.Event | None = None,
         while not stop.wait(1.0):
             pass
         log.info("serve: stopping%s", f" on {received[0]}" if received else "")
-        if not server.stop(grace, abandon):
+        if server.stop(grace, abandon):
+            _forget_next_poll(config)
+        else:
             # Each state write is atomic and the lock dies with the process: the item being
             # read stays pending and is read again at the next start.
             log.warning("serve: abandoned the running job after %gs", grace)
@@ -271,6 +278,15 @@ def serve(config: Config, *, stop: threading.Event | None = None,
         restore()
     log.info("serve: stopped after %d polls", server.polls)
     return 0
+
+
+def _forget_next_poll(config: Config) -> None:
+    """No poll is planned any more: say so to `status` (if a `run` holds the lock, never mind)."""
+    try:
+        with Store(config.state_dir, wait=1.0) as store:
+            store.set_meta(NEXT_POLL_META, None)
+    except BotError as e:
+        log.debug("could not clear the next poll time: %s", e)
 
 
 def _install_signal_handlers(stop: threading.Event, abandon: threading.Event, received: list):
@@ -304,13 +320,6 @@ def _quiet_apscheduler() -> None:
     scheduler_log = logging.getLogger("apscheduler.scheduler")
     if not any(isinstance(f, _NoOverlapWarning) for f in scheduler_log.filters):
         scheduler_log.addFilter(_NoOverlapWarning())
-
-
-def _print_alerts(alerts) -> None:
-    from bot.notify.stdout import format_alert
-
-    for alert in alerts:
-        print(format_alert(alert) + "\n", flush=True)
 
 
 def _duration(seconds: float) -> str:

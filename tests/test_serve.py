@@ -206,14 +206,18 @@ def test_serve_polls_alerts_once_and_stops_on_sigterm(tmp_path, world, serve_pro
     assert "poll: 1 sources polled, 1 new items, 1 alerts" in log
     assert "poll: 1 sources polled, 0 new items, 0 alerts" in log
 
+    # `status` shows when serve polls next (read without the lock, while serve runs).
+    with Store(tmp_path / "state", lock=False) as store:
+        planned = datetime.fromisoformat(store.get_meta(NEXT_POLL_META))
+    assert planned > datetime.now(timezone.utc) - timedelta(seconds=5)
+
     code, took = serve.terminate()
     assert code == 0
     assert took < 5, f"took {took:.1f}s to stop"
     assert "serve: stopping on SIGTERM" in serve.log()
-
-    # `status` shows serve's planned next poll; `status --check` is healthy.
     with Store(tmp_path / "state", lock=False) as store:
-        assert store.get_meta(NEXT_POLL_META)
+        assert store.get_meta(NEXT_POLL_META) is None  # stopped: no poll is planned
+
     check = bot("status", "--check", "--config", str(config))
     assert check.returncode == 0, check.stdout + check.stderr
     assert check.stdout.startswith("ok: last successful poll")
