@@ -308,3 +308,37 @@ def test_excerpt_cut_mid_sentence_still_reads():
     text = "Hull Youth Justice Service rated 'Good'\nHull Youth Justice Service (YJS) has received an overall rating of 'Good'. The serv"
     unit = only_unit(text)
     assert (unit.name, unit.rating) == ("Hull YJS", "Good")
+
+
+@pytest.mark.parametrize("text, prev, rating", [
+    ("Essex North Probation Delivery Unit has been downgraded from 'Requires improvement' to 'Inadequate'.",
+     "Requires improvement", "Inadequate"),
+    ("Swindon and Wiltshire PDU has improved from 'Requires improvement' to 'Good', inspectors said.",
+     "Requires improvement", "Good"),
+])
+def test_moved_from_one_rating_to_another(text, prev, rating):
+    unit = only_unit(text)
+    assert (unit.previous_rating, unit.rating) == (prev, rating)
+
+
+def test_an_aspect_that_improved_is_not_the_units_previous_rating():
+    text = ("Leeds PDU has received an overall rating of 'Good'. Leadership improved from "
+            "'Requires improvement' to 'Outstanding'.")
+    unit = only_unit(text)
+    assert (unit.rating, unit.previous_rating) == ("Good", None)
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    ("National Probation Service Wales division rated 'Good'\nHM Inspectorate of Probation has "
+     "rated the National Probation Service (NPS) Wales division as 'Good'.", "Wales region", "region"),
+    ("Durham Tees Valley Community Rehabilitation Company (CRC) has been rated as 'Requires "
+     "improvement' by HM Inspectorate of Probation.", "Durham Tees Valley CRC", "other"),
+])
+def test_older_organisations_are_named_and_typed(text, name, kind):
+    unit = only_unit(text)
+    assert (unit.name, unit.type) == (name, kind)
+
+
+def test_published_on_label():
+    text = "Leeds PDU rated 'Good'\nPublished on: 3 June 2025\nLeeds PDU has received an overall rating of 'Good'."
+    assert extract(text).published == "2025-06-03"

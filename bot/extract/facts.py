@@ -99,7 +99,7 @@ def _numbered_list(text: str) -> int | None:
 _MON = {m[:3].casefold(): i + 1 for i, m in enumerate(MONTHS.split("|"))}
 _DMY = rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+((?:{MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)\s+(\d{{4}})"
 _PUBLISHED = [
-    re.compile(rf"^\s*(?:published|first\s+published|publication\s+date|date\s+published|date)\s*:?\s*(?:on\s+)?{_DMY}", _I | re.M),
+    re.compile(rf"^\s*(?:published|first\s+published|publication\s+date|date\s+published|date)\s*:?\s*(?:on\s*:?\s*)?{_DMY}", _I | re.M),
     re.compile(r"^\s*(?:published|publication\s+date|date\s+published|date)\s*:?\s*(\d{1,2})/(\d{1,2})/(\d{4})\b", _I | re.M),
     re.compile(r"^\s*(?:published|date)\s*:?\s*(\d{4})-(\d{2})-(\d{2})\b", _I | re.M),
     re.compile(rf"(?:published|published\s+on|available)\b[^\n]{{0,80}}?\bon\s+{_DMY}", _I),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.extract.text import DATE, Q, Sentence, canonical_rating, is_boilerplate
+from bot.extract.text import DATE, Q, RATING_WORDS, Sentence, canonical_rating, is_boilerplate
 from bot.extract.units import Mention, Unit, find_bare, find_mentions, region_name
 
 _I = re.IGNORECASE
@@ -78,6 +78,8 @@ def find_previous(sents: list[Sentence], main: Unit | None) -> list[Previous]:
             for m in rx.finditer(s.text):
                 if _DRAGGED.search(s.text[: m.start()]):
                     continue  # "dragged the overall rating down from 'good' to ..." is a sub-rating
+                if rx is _PREV_RE[-1] and not _about_unit(s.text[: m.start()]):
+                    continue  # "leadership improved from 'RI' to ..." is about an aspect
                 rating = canonical_rating(m.group("r"))
                 date = m.groupdict().get("d") or _sentence_date(s.text)
                 unit = _subject_unit(s.text[: m.start()])
@@ -121,6 +123,15 @@ def _kind(sentence: str, unit: Unit | None, main: Unit | None) -> str:
     return "own"
 
 
+def _about_unit(subject: str) -> bool:
+    """True when a clause's subject is a unit (named, or 'the PDU'), not an aspect of its work."""
+    named = find_mentions(subject[-160:]) or find_bare(subject[-160:])
+    tail = subject[-160:][named[-1].end:] if named else subject
+    if _ASPECT_WORDS.search(tail[-40:]):
+        return False
+    return bool(named or _GENERIC.search(subject))
+
+
 def _subject_unit(before: str) -> Unit | None:
     """The unit named closest before a phrase, if any."""
     mentions = find_mentions(before)
@@ -155,7 +166,10 @@ _OVERALL_RE = [re.compile(p, _I) for p in _OVERALL]
 _RATED_RE = re.compile(
     rf"(?:(?:is|was|are|were|has\s+been|have\s+been|had\s+been|been|being)\s+)?"
     rf"(?:(?:therefore|now|each|both|all|also|again|officially|today)\s+)*"
-    rf"(?:rated|judged|graded|assessed|found\s+to\s+be|deemed|declared|branded|labelled)\s+"
+    rf"(?:rated|judged|graded|assessed|found\s+to\s+be|deemed|declared|branded|labelled|"
+    # "has improved from 'Requires improvement' to 'Good'": the rating it moved to
+    rf"(?:improved|risen|rose|climbed|dropped|fallen|fell|slipped|declined|downgraded|upgraded|"
+    rf"moved|gone)\s+from\s+['\"]?(?:{RATING_WORDS})['\"]?\s+to)\s+"
     rf"(?:as\s+|to\s+be\s+)?{Q}", _I)
 _SIBLING_RE = [
     re.compile(rf",?\s*which\s+(?:also\s+|both\s+|all\s+|each\s+)*(?:received|was\s+given|achieved|got)\s+an?\s+"
