@@ -342,3 +342,18 @@ def test_older_organisations_are_named_and_typed(text, name, kind):
 def test_published_on_label():
     text = "Leeds PDU rated 'Good'\nPublished on: 3 June 2025\nLeeds PDU has received an overall rating of 'Good'."
     assert extract(text).published == "2025-06-03"
+
+
+def test_a_county_named_in_news_finds_the_pdu_that_covers_it():
+    unit = only_unit("Probation services in Devon rated 'Good'\nInspectors praised the staff.")
+    assert (unit.name, unit.type) == ("Devon and Torbay PDU", "PDU")
+
+
+def test_siblings_which_were_both_rated():
+    text = ("Sefton PDU has been rated 'Good'. The others were Bolton PDU and Wigan PDU, which were "
+            "both rated 'Inadequate'. There are seven recommendations.")
+    result = extract(text)
+    assert [(u.name, u.rating) for u in result.units] == [
+        ("Sefton PDU", "Good"), ("Bolton PDU", "Inadequate"), ("Wigan PDU", "Inadequate")]
+    assert result.units[0].recommendations == 7
+    assert result.siblings == ("Bolton PDU", "Wigan PDU")

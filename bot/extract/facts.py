@@ -58,7 +58,8 @@ def find_scores(text: str) -> list[tuple[int, str]]:
 # --- recommendations ------------------------------------------------------------------------
 
 _RECS = [
-    re.compile(rf"\b(?:makes?|made|making|contains?|sets?\s+out|issues?|issued|includes?|has)\s+"
+    re.compile(rf"\b(?:makes?|made|making|contains?|sets?\s+out|issues?|issued|includes?|has|"
+               rf"there\s+are|there\s+were)\s+"
                rf"(?:a\s+total\s+of\s+|just\s+|only\s+)?({NUM})\s+(?:\w+\s+){{0,2}}?recommendations?\b", _I),
     re.compile(rf"\b({NUM})\s+(?:\w+\s+)?recommendations?\s+(?:have\s+been\s+|were\s+|are\s+|was\s+)?"
                rf"(?:made|issued|set\s+out|given)", _I),

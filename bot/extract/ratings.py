@@ -175,6 +175,8 @@ _SIBLING_RE = [
     re.compile(rf",?\s*which\s+(?:also\s+|both\s+|all\s+|each\s+)*(?:received|was\s+given|achieved|got)\s+an?\s+"
                rf"(?:overall\s+)?rating\s+of\s+{Q}", _I),
     re.compile(rf"\((?:both\s+|all\s+|each\s+)?(?:also\s+)?(?:rated|judged)\s+(?:as\s+)?{Q}\s*\)", _I),
+    re.compile(rf",?\s*which\s+(?:were|was)\s+(?:also\s+|both\s+|all\s+|each\s+)*(?:rated|judged)\s+"
+               rf"(?:as\s+)?{Q}", _I),
 ]
 # A rating followed by "for their leadership" is a sub-rating, not the overall one.
 _FOR_ASPECT = re.compile(r"^\W{0,3}\s*(?:rating\s+)?(?:(?:specifically|separately|only)\s+)?for\s+(?!the\s+first)", _I)

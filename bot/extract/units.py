@@ -112,6 +112,12 @@ class Gazetteer:
         core = _core(name, kind)
         return self.by_core.get((kind, core)) or self.by_parts.get((kind, _parts(core)))
 
+    def part_of(self, core: str, kind: str) -> list[Unit]:
+        """The one unit of a type whose name has `core` as a part ('Devon' -> Devon and Torbay PDU)."""
+        c = norm(core)
+        found = {u for (k, parts), u in self.by_parts.items() if k == kind and c in parts}
+        return list(found) if len(found) == 1 else []
+
     def types_of(self, core: str) -> list[Unit]:
         """Every unit whose bare name is `core` (e.g. Kirklees PDU and Kirklees YJS)."""
         c = norm(core)
@@ -303,10 +309,9 @@ def find_bare(text: str, context: str = "") -> list[Mention]:
     g = gazetteer()
     youth = re.search(r"\byouth|\bchild|\byjs\b|\byos\b|\byot\b", context or text, re.I)
     out = []
+    kind = "YJS" if youth else "PDU"
     for m in g.bare_re.finditer(text):
-        units = g.types_of(m.group(0))
-        preferred = [u for u in units if u.type == ("YJS" if youth else "PDU")]
-        chosen = (preferred or units)[:1]
+        chosen = [u for u in g.types_of(m.group(0)) if u.type == kind] or g.part_of(m.group(0), kind)
         if chosen:
             out.append(Mention(chosen[0], m.start(), m.end()))
     return out
