@@ -184,6 +184,7 @@ _GENERIC = re.compile(
     r"(?:the|this|that|its)\s+(?:pdu|service|unit|region|yjs|yos|yot|crc|division|probation\s+service|"
     r"youth\s+justice\s+service|youth\s+offending\s+(?:service|team)|probation\s+delivery\s+unit)\s*,?\s*$"
     r"|\b(?:it|they|we|inspectors)\s*$", _I)
+_WHICH = re.compile(r",?\s*which\s+(?:were|was)\s+(?:(?:also|both|all|each)\s+)*$", _I)
 _EACH = re.compile(r"\b(?:each|both)\b", _I)
 _SERVICES = re.compile(r"^\s*(?:the\s+)?(?:probation\s+services|youth\s+(?:justice|offending)\s+services|pdus)\b", _I)
 _ASPECT_WORDS = re.compile(
@@ -244,8 +245,8 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
         if _masked(pos, masked) or _FOR_ASPECT.match(after) or after.lstrip().startswith("overall"):
             continue  # "... overall" forms are read by _overall_in
         subject = s.text[: m.start()]
-        if subject.rfind("(") > subject.rfind(")"):
-            continue  # "(both rated 'Good')" is a sibling aside, read by _siblings_in
+        if subject.rfind("(") > subject.rfind(")") or _WHICH.search(subject):
+            continue  # "(both rated 'Good')", ", which were both rated": asides, read by _siblings_in
         rating = canonical_rating(m.group("r"))
         if respectively and i == 0:
             out += _respectively(s, subject)
