@@ -184,7 +184,8 @@ _GENERIC = re.compile(
     r"(?:the|this|that|its)\s+(?:pdu|service|unit|region|yjs|yos|yot|crc|division|probation\s+service|"
     r"youth\s+justice\s+service|youth\s+offending\s+(?:service|team)|probation\s+delivery\s+unit)\s*,?\s*$"
     r"|\b(?:it|they|we|inspectors)\s*$", _I)
-_WHICH = re.compile(r",?\s*which\s+(?:were|was)\s+(?:(?:also|both|all|each)\s+)*$", _I)
+_WHICH = re.compile(r",?\s*which\s+(?:(?:were|was|are|is|have\s+been|has\s+been)\s+)?"
+                    r"(?:(?:also|both|all|each)\s+)*$", _I)
 _EACH = re.compile(r"\b(?:each|both)\b", _I)
 _SERVICES = re.compile(r"^\s*(?:the\s+)?(?:probation\s+services|youth\s+(?:justice|offending)\s+services|pdus)\b", _I)
 _ASPECT_WORDS = re.compile(
