@@ -201,9 +201,13 @@ def headline_findings(sents: list[Sentence], limit: int = 5) -> list[str]:
 
 
 def _tidy(sentence: str) -> str:
-    t = re.sub(r"\s+", " ", sentence).strip()
+    """One line; a quote cut by sentence splitting gets its quotation marks back."""
+    t = re.sub(r"\s+", " ", sentence).strip().lstrip("-•* ")
     if t.count('"') % 2:
         t = t.replace('"', "")
+        said = re.match(r"^(.{0,100}?\bsaid),?:?\s+(.+)$", t)
+        if said:
+            t = f'{said.group(1)}: "{said.group(2)}"'
     return t
 
 
