@@ -10,8 +10,8 @@ from bot.extract.ratings import (
     Previous, Rated, find_previous, find_previous_date, find_ratings, find_remains,
     is_first_inspection,
 )
-from bot.extract.text import Q, Sentence, canonical_rating, normalise, sentences, strip_chrome
-from bot.extract.units import Mention, Unit, find_bare, find_mentions
+from bot.extract.text import Q, canonical_rating, normalise, sentences, strip_chrome
+from bot.extract.units import Unit, find_bare, find_mentions
 from bot.models import Extraction, UnitRating, direction_between
 
 __all__ = ["extract"]

@@ -1,0 +1,152 @@
+"""The state's files: TinyDB tables in JSON files replaced atomically, and their layout."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import datetime, timezone
+from pathlib import Path
+
+from tinydb.storages import Storage
+
+from ..errors import StateError
+
+# One file per kind of data, so that a write to a small table never rewrites a big one.
+FILES = ("meta", "seen", "history", "http", "outbox", "status")
+# (file, table) pairs used below.
+META, SEEN, HISTORY = ("meta", "meta"), ("seen", "seen"), ("history", "inspections")
+HTTP, STATUS = ("http", "validators"), ("status", "sources")
+PENDING = ("status", "pending_items")  # items listed by a source but not yet read
+DELIVERIES, DIGEST_QUEUE = ("outbox", "deliveries"), ("outbox", "digest_queue")
+DIGESTS = ("outbox", "digests")
+VALUES = ("meta", "values")  # small named values, e.g. when `serve` polls next
+
+
+def doc_id_for(key: str) -> int:
+    """A stable TinyDB document id for a string key (60 bits of its SHA-1)."""
+    return int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:15], 16)
+
+
+def iso(when: datetime | None = None) -> str:
+    """An ISO-8601 UTC timestamp (now by default); naive datetimes are taken as UTC."""
+    when = when or datetime.now(timezone.utc)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _plain(data):
+    """A deep, JSON-native copy: callers never share lists with the cache, tuples become lists."""
+    return json.loads(json.dumps(data))
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename in `path` durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _check_shape(data) -> None:
+    """Raise ValueError unless `data` is TinyDB's {table: {doc_id: {...}}}."""
+    if not isinstance(data, dict):
+        raise ValueError(f"top level is {type(data).__name__}, not an object")
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
+            raise ValueError(f"table {name!r} is not an object of documents")
+        if not all(k.isdigit() for k in table):
+            raise ValueError(f"table {name!r} has a non-numeric document id")
+
+
+class AtomicJSONStorage(Storage):
+    """One JSON file, read once into memory and replaced atomically on every write."""
+
+    def __init__(self, path: Path, *, readonly: bool = False):
+        self.path = Path(path)
+        self.readonly = readonly
+        self._data: dict | None = None
+        self._depth = 0  # > 0 inside batch(): writes wait in memory until it ends
+        self._dirty = False
+
+    def read(self) -> dict:
+        if self._data is None:
+            self._data = self._load()
+        return self._data
+
+    def write(self, data: dict) -> None:
+        self._data = data
+        if self.readonly:
+            return  # lock=False stores keep their changes in memory only
+        if self._depth:
+            self._dirty = True
+        else:
+            self._flush()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Coalesce the writes made inside the block into one file replace."""
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+            if not self._depth and self._dirty and not self.readonly:
+                self._flush()
+
+    def _load(self) -> dict:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        except OSError as e:
+            raise StateError(f"cannot read {self.path}: {e.strerror or e}") from e
+        try:
+            data = json.loads(raw)
+            _check_shape(data)
+        except ValueError as e:
+            bak = self.path.with_name(self.path.name + ".bak")
+            where = f"the last good copy is {bak}" if bak.exists() else f"no backup ({bak}) exists"
+            raise StateError(f"{self.path} is corrupt ({str(e)[:80]}); {where}") from None
+        return data
+
+    def _flush(self) -> None:
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        self._dirty = False
+        try:
+            # ASCII escapes: a stray surrogate in scraped text can never fail the encode.
+            text = json.dumps(self._data, separators=(",", ":"))
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            self._keep_backup()
+            os.replace(tmp, self.path)
+            self._keep_backup(only_if_missing=True)
+            _fsync_dir(self.path.parent)
+        except BaseException as e:
+            # The cache was edited in place: drop it so it is re-read from the last good file.
+            self._data = None
+            if isinstance(e, OSError):
+                raise StateError(f"cannot write {self.path}: {e.strerror or e}") from e
+            raise
+
+    def _keep_backup(self, *, only_if_missing: bool = False) -> None:
+        """Point <file>.bak at the current (good) file, so a last good copy always exists."""
+        bak = self.path.with_name(self.path.name + ".bak")
+        if not self.path.exists() or bak.exists() and (only_if_missing or bak.samefile(self.path)):
+            return  # (renaming over a hard link of the same file would be a silent no-op)
+        tmp = bak.with_name(bak.name + ".tmp")
+        with suppress(FileNotFoundError):
+            tmp.unlink()
+        try:
+            # A hard link costs nothing: the old inode lives on as .bak once replaced.
+            os.link(self.path, tmp)
+        except OSError:
+            shutil.copyfile(self.path, tmp)
+        os.replace(tmp, bak)
