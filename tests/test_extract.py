@@ -357,3 +357,78 @@ def test_siblings_which_were_both_rated():
         ("Sefton PDU", "Good"), ("Bolton PDU", "Inadequate"), ("Wigan PDU", "Inadequate")]
     assert result.units[0].recommendations == 7
     assert result.siblings == ("Bolton PDU", "Wigan PDU")
+
+
+# --- forms met in regional news and report forewords --------------------------------------------
+
+def test_list_with_repeated_preposition_and_respectively():
+    text = ("Probation services in Bolton and in Wigan were judged good and inadequate respectively by "
+            "inspectors. Neither unit had been inspected since probation was reunified in 2021.")
+    got = [(u.name, u.rating, u.direction) for u in extract(text).units]
+    assert got == [("Bolton PDU", "Good", "new"), ("Wigan PDU", "Inadequate", "new")]
+
+
+def test_unit_name_ending_in_and_is_not_a_previous_rating_clue():
+    text = "Probation services in North Tyneside and Northumberland were judged good by inspectors."
+    unit = only_unit(text)
+    assert (unit.name, unit.rating, unit.previous_rating) == ("North Tyneside and Northumberland PDU", "Good", None)
+
+
+@pytest.mark.parametrize("sentence, prev", [
+    ("The service was rated good when it was last inspected in 2019.", "Good"),
+    ("It was rated 'Good' at its last inspection in 2019.", "Good"),
+    ("At our last inspection in 2019, it was rated 'Good'.", "Good"),
+    ("This comes two years after it was rated as good.", "Good"),
+    ("The PDU's overall rating has dropped from 'Good' since 2019.", "Good"),
+])
+def test_more_previous_rating_forms(sentence, prev):
+    text = f"Stockport and Trafford Probation Delivery Unit has been rated inadequate by inspectors. {sentence}"
+    unit = only_unit(text)
+    assert (unit.previous_rating, unit.direction) == (prev, "down")
+
+
+def test_relative_clause_between_unit_and_verb():
+    text = ("The Solihull Youth Justice Service, which works with children across the borough, "
+            "was rated outstanding by inspectors.")
+    assert only_unit(text).name == "Solihull YJS"
+
+
+def test_generic_subject_with_partner_council_stays_the_main_unit():
+    text = ("Lincolnshire youth justice service rated good\nThe service, run by Lincolnshire County "
+            "Council, was judged good overall.")
+    assert only_unit(text).name == "Lincolnshire YJS"
+
+
+def test_active_voice_in_a_foreword():
+    text = ("Foreword\nOverall, we have rated Walsall & Wolverhampton PDU as 'Requires improvement'.\n"
+            "Martin Jones CBE\nHis Majesty's Chief Inspector of Probation")
+    result = extract(text)
+    assert [(u.name, u.rating) for u in result.units] == [("Walsall and Wolverhampton PDU", "Requires improvement")]
+    assert result.chief_inspector == "Martin Jones"
+
+
+@pytest.mark.parametrize("text", [
+    "Blog: what 'good' looks like in supervision\nIn Sefton PDU last year we saw strong work.",
+    "Research bulletin: caseloads\nIn PDUs rated 'Inadequate' overall, caseloads were 20 per cent higher.",
+    "Dynamic Inspection of Public Protection in Wales\nThese inspections do not give an overall rating. "
+    "At our last inspection of the region in 2023, it was rated 'Requires improvement'.",
+])
+def test_more_texts_that_are_not_rated_inspections(text):
+    assert extract(text).is_inspection is False
+
+
+def test_chief_inspector_in_lower_case_with_the():
+    text = "Leeds PDU has been rated 'Good'. Dame Glenys Stacey, the outgoing chief inspector of probation, said it was good."
+    assert extract(text).chief_inspector == "Glenys Stacey"
+
+
+def test_published_label_with_the_date_on_the_next_line():
+    text = "Leeds PDU rated 'Good'\nPublished\n12 June 2024\nLeeds PDU has received an overall rating of 'Good'."
+    assert extract(text).published == "2024-06-12"
+
+
+def test_numbered_recommendations_that_start_with_a_capital():
+    text = ("Croydon PDU\nAs a result, the PDU is rated 'Inadequate'.\nRecommendations\nCroydon PDU should:\n"
+            "1. Ensure that every case has a named practitioner.\n2. Reduce workloads.\n"
+            "3. Improve risk assessment.\nBackground\n1. Organisational delivery")
+    assert only_unit(text).recommendations == 3

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.extract.facts import (
     count_recommendations, find_chief_inspector, find_published, find_scores, find_standards,
     headline_findings, table_overall,
 )
 from bot.extract.ratings import (
     Previous, Rated, find_previous, find_previous_date, find_ratings, find_remains,
-    is_first_inspection,
+    first_inspection_for_all, is_first_inspection,
 )
 from bot.extract.text import Q, canonical_rating, normalise, sentences, strip_chrome
-from bot.extract.units import Unit, find_bare, find_mentions
+from bot.extract.units import Unit, find_bare, find_mentions, gazetteer
 from bot.models import Extraction, UnitRating, direction_between
 
 __all__ = ["extract"]
+
+_NO_RATING = re.compile(
+    r"(?:does|do|will)\s+not\s+(?:give|award|produce|include)\s+(?:an?\s+|any\s+)?(?:overall\s+)?ratings?"
+    r"|\bgives?\s+no\s+(?:overall\s+)?ratings?|\bno\s+(?:overall\s+)?ratings?\s+(?:is|are)\s+given", re.I)
 
 
 def extract(text: str, *, title: str | None = None, published: str | None = None) -> Extraction:
@@ -30,6 +36,10 @@ def extract(text: str, *, title: str | None = None, published: str | None = None
     previous = find_previous(sents, main)
     rated = find_ratings(sents, [p.span for p in previous if p.rating])
     rated += _headline_and_table(body, title or "", rated)
+    if _NO_RATING.search(body):
+        # A public-protection inspection "does not give a rating": only a named unit's
+        # explicit overall rating can make it a rated inspection.
+        rated = [r for r in rated if r.tier == 1 and r.unit is not None]
     units = _assemble(body, sents, rated, previous, main, title)
     primary = [u for u in units if u[1]]
     return Extraction(
@@ -57,12 +67,11 @@ def _headline_and_table(body: str, title: str, rated: list[Rated]) -> list[Rated
     """Weaker signals used only when no sentence states the rating: headline, ratings table."""
     if any(r.primary for r in rated):
         return []
-    import re
 
     found = [canonical_rating(m.group("r")) for m in re.finditer(Q, title, re.I) if m.group("qq")]
-    if len(set(found)) == 1:
-        units = find_mentions(title) or find_bare(title)
-        return [Rated(units[0].unit if units else None, found[0], 2, 0)]
+    units = find_mentions(title) or find_bare(title)
+    if len(set(found)) == 1 and units:  # "What 'good' looks like" names no unit: not a rating
+        return [Rated(units[0].unit, found[0], 2, 0)]
     overall = table_overall(body)
     return [Rated(None, overall, 2, len(body))] if overall else []
 
@@ -71,20 +80,26 @@ def _assemble(body, sents, rated, previous, main, title) -> list[tuple[UnitRatin
     """One UnitRating per unit, primary units first, each with its previous rating and score."""
     best: dict[str, tuple[Rated, Unit]] = {}
     for r in sorted(rated, key=lambda r: (r.tier, r.pos)):
-        unit = r.unit or main or (Unit(title.strip(), "other", None) if title else None)
+        unit = r.unit or main or _title_unit(title)
         if unit is None:
             continue
         if unit.name not in best or (r.primary and not best[unit.name][0].primary):
             best[unit.name] = (r, unit)
+    if any(r.tier == 1 and r.primary for r, _ in best.values()):
+        # A headline's made-up name ("Middlesbrough and Redcar youth justice service") is not
+        # a second unit when the text names a known one with its rating.
+        best = {k: v for k, v in best.items() if v[0].tier == 1 or not v[0].primary or _known(v[1])}
     ordered = sorted(best.values(), key=lambda x: (not x[0].primary, x[0].pos))
     scores = _scores_by_unit(body, main)
     recs = count_recommendations(body, sents)
     first = is_first_inspection(body)
+    first_all = first_inspection_for_all(body)
     out = []
     for i, (r, unit) in enumerate(ordered):
         is_main = i == 0 or (main is not None and unit.name == main.name)
         prev, prev_date = _previous_for(unit, r.rating, previous, sents, main, body) if is_main else (None, None)
-        direction = direction_between(prev, r.rating) if prev else ("new" if first and is_main else None)
+        new = first and (is_main or (first_all and r.primary))
+        direction = direction_between(prev, r.rating) if prev else ("new" if new else None)
         out.append((UnitRating(
             name=unit.name, type=unit.type, region=unit.region, rating=r.rating,
             previous_rating=prev, previous_inspection=prev_date, direction=direction,
@@ -94,9 +109,24 @@ def _assemble(body, sents, rated, previous, main, title) -> list[tuple[UnitRatin
     return out
 
 
+def _known(unit: Unit) -> bool:
+    """True for a unit in the gazetteer or a probation region."""
+    return unit.type == "region" or gazetteer().lookup(unit.name, unit.type) is not None
+
+
+def _title_unit(title: str | None) -> Unit | None:
+    """An unnamed organisation: the headline up to its rating clause ('X rated 'Good'' -> X)."""
+    if not title:
+        return None
+    name = re.split(r"\s+(?:rated|judged|graded|remains|receives|is|has|–|-|:)\s+|\s*['\"]", title, maxsplit=1)[0]
+    return Unit(name.strip(" ,.") or title.strip(), "other", None)
+
+
 def _previous_for(unit, rating, previous: list[Previous], sents, main, body):
     """The unit's own previous rating, else a predecessor's, else a 'remains'/'same' statement."""
-    mine = [p for p in previous if p.unit is None or p.unit.name == unit.name or p.kind == "predecessor"]
+    first = is_first_inspection(body)  # a new unit: its predecessor's rating is history, not its own
+    mine = [p for p in previous if (p.unit is None or p.unit.name == unit.name or p.kind == "predecessor")
+            and not (first and p.kind == "predecessor")]
     for kind in ("own", "same", "predecessor"):
         for p in mine:
             if p.kind != kind:

@@ -63,11 +63,13 @@ _RECS = [
                rf"(?:a\s+total\s+of\s+|just\s+|only\s+)?({NUM})\s+(?:\w+\s+){{0,2}}?recommendations?\b", _I),
     re.compile(rf"\b({NUM})\s+(?:\w+\s+)?recommendations?\s+(?:have\s+been\s+|were\s+|are\s+|was\s+)?"
                rf"(?:made|issued|set\s+out|given)", _I),
+    re.compile(rf"\b(?:the\s+report's|the\s+inspection's|its|their)\s+({NUM})\s+recommendations\b", _I),
 ]
 _REC_HEADING = re.compile(r"^\s*recommendations\s*$", _I | re.M)
 _REC_ITEM = re.compile(r"^\s*[-•*]?\s*(\d{1,2})[.)]\s+\S", re.M)
 # The heading that ends the recommendations section ("Background", "1. Organisational delivery").
-_HEADING = re.compile(r"^[ \t]*(?:(?i:background|contents|annexe.*|foreword)|\d+\.[ \t]+[A-Z][a-z]+.*)[ \t]*$", re.M)
+_HEADING = re.compile(r"^[ \t]*(?:(?i:background|contents|annexe.*|foreword|introduction)|"
+                      r"\d+\.[ \t]+[A-Z][a-z]+(?:[ \t]+[a-z]+){0,4})[ \t]*$")
 
 
 def count_recommendations(text: str, sents: list[Sentence]) -> int | None:
@@ -84,14 +86,17 @@ def count_recommendations(text: str, sents: list[Sentence]) -> int | None:
 
 
 def _numbered_list(text: str) -> int | None:
-    """Count a report's numbered recommendations (the highest item number in the section)."""
+    """Count a report's numbered recommendations: items 1, 2, 3 ... after the heading."""
     for head in _REC_HEADING.finditer(text):
-        body = text[head.end():]
-        stop = _HEADING.search(body)
-        section = body[: stop.start()] if stop else body[:6000]
-        numbers = [int(m.group(1)) for m in _REC_ITEM.finditer(section)]
-        if len(numbers) >= 2 and numbers[0] == 1:
-            return max(numbers)
+        expected = 1
+        for line in text[head.end(): head.end() + 8000].splitlines():
+            m = _REC_ITEM.match(line)
+            if m and int(m.group(1)) == expected:
+                expected += 1
+            elif _HEADING.match(line) and expected > 1:
+                break  # the next section ("Background", "1. Organisational delivery")
+        if expected > 2:
+            return expected - 1
     return None
 
 
@@ -144,12 +149,16 @@ def _iso(groups: tuple, *, numeric: bool, ymd: bool = False) -> str | None:
 # --- chief inspector ------------------------------------------------------------------------
 
 _NAME = r"((?:Dame|Sir|Dr|Professor)?\s*[A-Z][a-z]+(?:[ -][A-Z][a-z'’]+){1,2})"
+_POSTNOMINALS = r"(?:,?\s+(?:CBE|OBE|MBE|KC|QC|QPM|DBE|KBE|CB))*"
+_CI = r"(?i:chief\s+inspector\s+of\s+probation)"
 _CHIEF = [
-    re.compile(rf"{_NAME},?\s*\n*\s*(?:HM\s+|His\s+Majesty's\s+|Her\s+Majesty's\s+)?Chief\s+Inspector\s+of\s+Probation"),
-    re.compile(rf"(?:HM\s+)?Chief\s+Inspector\s+of\s+Probation,?\s+{_NAME}"),
+    re.compile(rf"{_NAME}{_POSTNOMINALS},?\s*\n*\s*(?i:(?:the\s+)?(?:then\s+|outgoing\s+|former\s+|new\s+|interim\s+)?"
+               rf"(?:hm\s+|his\s+majesty's\s+|her\s+majesty's\s+)?){_CI}"),
+    re.compile(rf"(?i:(?:hm\s+)?){_CI},?\s+{_NAME}"),
 ]
 _TITLES = re.compile(r"^(?:Dame|Sir|Dr|Professor)\s+")
-_NOT_NAMES = {"Chief", "Inspector", "Probation", "Said", "Foreword", "From", "The", "HM"}
+_NOT_NAMES = {"Chief", "Inspector", "Probation", "Said", "Foreword", "From", "The", "HM", "His", "Her",
+              "Majesty's", "Majesty", "Head", "Deputy"}
 
 
 def find_chief_inspector(text: str) -> str | None:

@@ -39,8 +39,15 @@ _VERB = r"(?:rated|judged|graded|found\s+to\s+be|assessed\s+as)"
 _PREV_PATTERNS = [
     # "having previously been rated 'Inadequate' in 2022", "after being rated as 'RI' in March 2023"
     rf"(?:previously|formerly|after\s+being|having\s+been|when\s+(?:it|they)\s+(?:was|were)|"
+    rf"(?:after|since|before)\s+(?:it|they)\s+(?:was|were|had\s+been)|"
     rf"and\s+(?:was|were)|where\s+(?:it|they)\s+(?:was|were)|were\s+also|was\s+also|also)"
     rf"\s+(?:been\s+)?{_VERB}\s+(?:as\s+)?{Q}(?:\s+overall)?(?:,?\s+(?:back\s+)?in\s+(?P<d>{DATE}))?",
+    # "rated good when it was last inspected in 2019", "rated 'Good' at its last inspection"
+    rf"{_VERB}\s+(?:as\s+)?{Q}\s+(?:when\s+(?:it|they)\s+(?:was|were)\s+(?:last|previously)\s+inspected|"
+    rf"(?:at|in|during)\s+(?:its|their|the|our)\s+(?:last|previous)\s+inspection)(?:\s+in\s+(?P<d>{DATE}))?",
+    # "At our last inspection of the region in 2023, it was rated 'RI'"; "...; it was rated 'X'"
+    rf"(?<!since\s)(?:last|previous)\s+inspection\b[^.]{{0,100}}?(?:[;,]|\band)\s*(?:it|they|the\s+\w+)\s+"
+    rf"(?:was|were)\s+(?:rated|judged|graded)\s+(?:as\s+)?{Q}",
     # "following a previous 'Inadequate' rating in March 2023"
     rf"(?:following|follows|followed|after|from)\s+(?:a|an|its|their|the)\s+previous\s+(?:overall\s+)?"
     rf"(?:rating\s+of\s+)?{Q}(?:\s+rating)?(?:\s+in\s+(?P<d>{DATE}))?",
@@ -56,7 +63,8 @@ _PREV_PATTERNS = [
     rf"downgraded|upgraded|up|down)\s+from\s+(?:a|an|its|their|the)?\s*(?:previous\s+)?{Q}"
     rf"(?:\s+rating)?(?:\s+(?:in|at)\s+(?:(?:its|their|the)\s+(?:last|previous)\s+inspection\s+in\s+)?(?P<d>{DATE}))?",
 ]
-_PREV_RE = [re.compile(p, _I) for p in _PREV_PATTERNS]
+# Each starts at a word boundary: "Northumberland were judged" is not "and were judged".
+_PREV_RE = [re.compile(r"\b" + p, _I) for p in _PREV_PATTERNS]
 _RETAINED = re.compile(rf"retain(?:s|ed|ing)\s+(?:its|their|the)\s+{Q}\s+rating", _I)
 _STAYED = re.compile(
     r"(?:overall\s+)?rating\s+(?:has\s+)?(?:stayed|stays|remained|remains)\s+the\s+same|"
@@ -125,6 +133,7 @@ def _kind(sentence: str, unit: Unit | None, main: Unit | None) -> str:
 
 def _about_unit(subject: str) -> bool:
     """True when a clause's subject is a unit (named, or 'the PDU'), not an aspect of its work."""
+    subject = re.sub(r"(?:'s?)?\s*(?:overall\s+)?rating\s+(?:has\s+|had\s+)?$", " ", subject, flags=_I)
     named = find_mentions(subject[-160:]) or find_bare(subject[-160:])
     tail = subject[-160:][named[-1].end:] if named else subject
     if _ASPECT_WORDS.search(tail[-40:]):
@@ -186,6 +195,9 @@ _GENERIC = re.compile(
     r"|\b(?:it|they|we|inspectors)\s*$", _I)
 _WHICH = re.compile(r",?\s*which\s+(?:(?:were|was|are|is|have\s+been|has\s+been)\s+)?"
                     r"(?:(?:also|both|all|each)\s+)*$", _I)
+_AGGREGATE = re.compile(
+    r"\b(?:pdus|services|units|regions|teams|those|cases|areas|divisions|crcs|yjss|per\s+cent|"
+    r"\d+\s+of\s+the|most|many|some|all\s+the)\s*(?:\w+\s*)?$", _I)
 _EACH = re.compile(r"\b(?:each|both)\b", _I)
 _SERVICES = re.compile(r"^\s*(?:the\s+)?(?:probation\s+services|youth\s+(?:justice|offending)\s+services|pdus)\b", _I)
 _ASPECT_WORDS = re.compile(
@@ -201,6 +213,7 @@ def find_ratings(sents: list[Sentence], masked: list[tuple[int, int]]) -> list[R
         if is_boilerplate(s.text) or s.in_notes:
             continue
         out += _overall_in(s, masked)
+        out += _active_in(s, masked)
         out += _siblings_in(s, masked)
         out += _rated_in(s, masked)
     return out
@@ -220,7 +233,28 @@ def _overall_in(s: Sentence, masked) -> list[Rated]:
             rating = canonical_rating(m.group("r"))
             subject = s.text[: m.start()]
             units = _subject_units(subject, s.text) or [None]
+            if units == [None] and _AGGREGATE.search(subject + " " + (m.groupdict().get("obj") or "")):
+                continue  # "In PDUs rated 'Inadequate' overall, ..." is about many units
             out += [Rated(u, rating, 1, pos) for u in units]
+    return out
+
+
+_ACTIVE_RE = re.compile(rf"\brated\s+(?P<obj>[^.]{{3,90}}?)\s+as\s+{Q}(?!\s+overall)", _I)
+
+
+def _active_in(s: Sentence, masked) -> list[Rated]:
+    """'Overall, we have rated X PDU as 'Requires improvement'': the object is the unit rated."""
+    out = []
+    for m in _ACTIVE_RE.finditer(s.text):
+        pos = s.start + m.start("r")
+        obj = m.group("obj")
+        if _masked(pos, masked) or _FOR_ASPECT.match(s.text[m.end():]) or _ASPECT_WORDS.search(obj):
+            continue
+        units = [x.unit for x in find_mentions(obj)]
+        if units:
+            out += [Rated(u, canonical_rating(m.group("r")), 1, pos) for u in units]
+        elif _GENERIC.search(obj + " "):
+            out.append(Rated(None, canonical_rating(m.group("r")), 2, pos))
     return out
 
 
@@ -257,7 +291,8 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
         units = _subject_units(subject, s.text, strict=True)
         if units:
             out += [Rated(u, rating, 1 if not s.in_title else 2, pos) for u in units]
-        elif _GENERIC.search(subject) and not _ASPECT_WORDS.search(subject[-40:]):
+        elif _GENERIC.search(_APPOSITIVE.sub(" ", subject).rstrip() + " ") and not _ASPECT_WORDS.search(
+                _APPOSITIVE.sub(" ", subject)[-40:]):
             out.append(Rated(None, rating, 2, pos))
         elif _EACH.search(subject[-12:] + m.group(0)) and _SERVICES.search(subject):
             # "Probation services ... in three areas of London have each been rated 'Inadequate'"
@@ -274,8 +309,13 @@ def _respectively(s: Sentence, subject: str) -> list[Rated]:
     return []
 
 
+_APPOSITIVE = re.compile(
+    r",\s*(?:which|who|that|run\s+by|based\s+in|covering|serving|led\s+by|part\s+of)\b[^,]*,\s*$", _I)
+
+
 def _subject_units(subject: str, sentence: str, strict: bool = False) -> list[Unit]:
     """The unit(s) a statement is about: named ones in its subject, else bare names."""
+    subject = _APPOSITIVE.sub(" ", subject)  # "X YJS, which works with children in Y, was rated"
     mentions = find_mentions(subject)
     if not mentions:
         mentions = _bare(subject, sentence)
@@ -307,7 +347,7 @@ def _is_list(subject: str, mentions: list[Mention]) -> bool:
     if len(mentions) < 2:
         return False
     for a, b in zip(mentions, mentions[1:]):
-        if not re.fullmatch(r"\s*(?:,|and|&|,\s*and)?\s*", subject[a.end:b.start]):
+        if not re.fullmatch(r"\s*(?:,|and|&|,\s*and)?\s*(?:in|for|at|of)?\s*", subject[a.end:b.start]):
             return False
     return True
 
@@ -332,7 +372,18 @@ _FIRST = re.compile(
     r"\bfirst\s+[^.]{0,60}?inspection\s+(?:of|in|at|for)\s+[^.]{0,90}?since\s+[^.]{0,50}?"
     r"\b(?:re-?)?(?:unification|unified|established|created|formed|set\s+up)\b"
     r"|\b(?:its|their)\s+first\s+(?:ever\s+)?inspection\b"
-    r"|\bhas\s+not\s+(?:previously\s+)?been\s+inspected\s+before\b", _I)
+    r"|\bhas\s+not\s+(?:previously\s+)?been\s+inspected\s+before\b"
+    r"|\bfirst\s+time\s+(?:the\s+\w+|it|they|this\s+\w+)\s+(?:has|have)\s+been\s+inspected\s+since\s+[^.]{0,60}?"
+    r"\b(?:unif|public\s+ownership|establish|creat|form)"
+    r"|\b(?:neither|none|not)\b[^.]{0,40}?\b(?:had|has|have)\s+(?:previously\s+)?been\s+inspected\s+since\s+"
+    r"[^.]{0,60}?\b(?:re-?unif|unification|public\s+ownership|establish|creat|form)", _I)
+_ALL_FIRST = re.compile(r"\b(?:neither|none|both|each|all)\b[^.]{0,40}?\binspected\b", _I)
+
+
+def first_inspection_for_all(text: str) -> bool:
+    """True when the first-inspection statement covers every unit ('Neither unit had been ...')."""
+    m = _FIRST.search(text)
+    return bool(m and _ALL_FIRST.search(m.group(0)))
 
 
 def is_first_inspection(text: str) -> bool:

@@ -101,7 +101,8 @@ _CHROME = [
     re.compile(
         r"^All content is available under the Open Government Licence.*?"
         r"This publication is available at:\s*(?:\n\s*https?://\S+)?\s*$", re.S | re.M),
-    re.compile(r"^(?:Published|Last updated):?\s*$", re.M),
+    # (kept when the date follows on the next line: "Published\n12 June 2024")
+    re.compile(r"^(?:Published|Last updated):?[ \t]*$(?!\n+[ \t]*\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4})", re.M),
 ]
 
 

@@ -304,6 +304,11 @@ def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+_NOT_A_UNIT = re.compile(
+    r"\s+(?:(?:County|City|Borough|District|Metropolitan)\s+)?(?:Council|Police|Constabulary|"
+    r"Fire|NHS|Health\s+Board|Courts?|Prison|Crown\s+Court|Magistrates)", re.I)
+
+
 def find_bare(text: str, context: str = "") -> list[Mention]:
     """Gazetteer names written without a type word ('probation services in Kirklees')."""
     g = gazetteer()
@@ -311,6 +316,8 @@ def find_bare(text: str, context: str = "") -> list[Mention]:
     out = []
     kind = "YJS" if youth else "PDU"
     for m in g.bare_re.finditer(text):
+        if _NOT_A_UNIT.match(text, m.end()):
+            continue  # "Lincolnshire County Council", "Kent Police" are partners, not units
         chosen = [u for u in g.types_of(m.group(0)) if u.type == kind] or g.part_of(m.group(0), kind)
         if chosen:
             out.append(Mention(chosen[0], m.start(), m.end()))
