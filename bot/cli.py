@@ -48,9 +48,9 @@ def _setup_logging(level: str | None, verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    if not verbose:
-        # slack_sdk logs each failed request at ERROR; our one-line report says it better.
-        logging.getLogger("slack_sdk").setLevel(logging.CRITICAL)
+    # slack_sdk logs each failed request at ERROR (our one-line report says it better) and,
+    # at DEBUG, request URLs, which for a webhook hold its secret: never below WARNING.
+    logging.getLogger("slack_sdk").setLevel(logging.WARNING if verbose else logging.CRITICAL)
 
 
 def _common(defaults: bool) -> argparse.ArgumentParser:
@@ -249,6 +249,9 @@ def cmd_digest(args) -> int:
     from bot.digest import send_due_digests
     from bot.history import Store
 
+    if args.html and not args.dry_run:
+        print(f"{PROG}: digest: --html goes with --dry-run (a preview); nothing was sent", file=sys.stderr)
+        return 2
     config = load_config(args.config)
     if config.email is None:
         print(f"{PROG}: digest: no `email` section in the config", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from datetime import datetime
 import os
 import re
 from dataclasses import dataclass, field
@@ -165,7 +166,8 @@ def parse_config(raw: Any, *, base_dir: Path, path: Path | None = None) -> Confi
         path=path,
         state_dir=state_dir,
         user_agent=_get(data, "user_agent", str, "", DEFAULT_USER_AGENT),
-        alert_max_age_days=_get(data, "alert_max_age_days", int, "", DEFAULT_MAX_AGE_DAYS),
+        alert_max_age_days=_in_range(_get(data, "alert_max_age_days", int, "", DEFAULT_MAX_AGE_DAYS),
+                                     "alert_max_age_days", 0, 36500),
         poll=_poll(data.get("poll")),
         sources=_sources(data.get("sources")),
         slack=_slack(data["slack"]) if data.get("slack") is not None else None,
@@ -250,8 +252,14 @@ def _str_list(data: dict, key: str, where: str, choices: tuple[str, ...] = ()) -
 
 
 def _positive(value: float | int, key: str):
-    if value <= 0:
-        raise ConfigError(f"config: {key}: must be greater than 0")
+    if not value > 0 or value == float("inf"):  # (also refuses NaN and .inf)
+        raise ConfigError(f"config: {key}: must be a number greater than 0")
+    return value
+
+
+def _in_range(value: int, key: str, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise ConfigError(f"config: {key}: must be from {low} to {high}")
     return value
 
 
@@ -405,7 +413,9 @@ def _digest(raw: Any, where: str, names: set) -> Digest:
         from bot.digest import cron_trigger  # standard crontab weekdays (0/7 = Sunday)
 
         try:
-            cron_trigger(schedule, tz)
+            trigger = cron_trigger(schedule, tz)
+            if trigger.get_next_fire_time(None, datetime.now(ZoneInfo(tz))) is None:
+                raise ValueError("it never fires")
         except ValueError as e:
             raise ConfigError(f"config: {where}.schedule: not a valid cron expression ({e})") from None
     return Digest(

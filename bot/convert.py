@@ -91,13 +91,13 @@ def _block_text(root) -> str:
 def pdf_to_page(data: bytes, url: str = "") -> Page:
     """The text layer of a PDF report (pypdf); a PDF without one is an error, not an empty text."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
         text = "\n".join((page.extract_text() or "") for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
-        raise InputError(f"{url or 'PDF'}: not a readable PDF ({e.__class__.__name__})") from None
+    except Exception as e:  # noqa: BLE001 (pypdf raises many kinds on damaged or encrypted files)
+        kind = "encrypted" if "crypt" in str(e).casefold() else e.__class__.__name__
+        raise InputError(f"{url or 'PDF'}: not a readable PDF ({kind})") from None
     if not text.strip():
         raise InputError(f"{url or 'PDF'}: the PDF has no text layer (a scan?); nothing to read")
     return Page(url=url, text=text, title=None, published=None, kind="pdf")

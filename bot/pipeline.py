@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -10,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from bot.config import Config
 from bot.convert import bytes_to_page
 from bot.diff import event_id, find_same_event, judge, merge_record, unit_key
-from bot.errors import BotError, SourceError
+from bot.errors import BotError, InputError, SourceError
 from bot.extract import extract
 from bot.fetch import Fetcher
 from bot.history import Store
@@ -196,16 +197,44 @@ def _read_item(config, store, fetcher, notifiers, item: Item, report, now) -> No
     if store.is_seen(item.key):
         store.drop_pending_item(item.key)  # a crash came after marking it seen
         return
+    if report.silent and not (item.published and _too_old(config, item, None, now)):
+        return  # backfill records only what is old; recent items wait for a normal run to alert
     try:
         response = fetcher.get(item.url)
         page = bytes_to_page(response.body, response.url, response.headers.get("content-type", ""))
     except BotError as e:
-        message = f"item: {e} (will retry next run)"  # the error names the URL
-        report.item_failures.append(message)
-        log.info("%s", message)  # the CLI prints failures once; serve logs its poll line
-        store.item_failed(item.key, str(e))
+        _item_failed(store, item, e, report)
         return
-    report.new_items += 1
+    try:
+        _extract_and_record(config, store, notifiers, item, page, report, now)
+    except Exception as e:  # noqa: BLE001 (one strange page must never stop the others)
+        log.debug("item %s failed", item.url, exc_info=True)
+        _item_failed(store, item, BotError(f"{item.url}: could not be read ({e.__class__.__name__}: {e})"), report)
+
+
+# A page that cannot be read is tried again on later runs, but not for ever: a 404/410 or an
+# unreadable document (a PDF without text) is given up at once, anything else after 5 tries.
+MAX_ITEM_ATTEMPTS = 5
+_GONE = re.compile(r"HTTP (?:404|410)\b")
+
+
+def _item_failed(store, item: Item, error: BotError, report: CycleReport) -> None:
+    """Keep the item for the next run, or give it up (reported once) when it can never be read."""
+    pending = next((p for p in store.pending_items() if p["key"] == item.key), None)
+    attempts = (pending["attempts"] if pending else 0) + 1
+    hopeless = isinstance(error, InputError) or _GONE.search(str(error)) or attempts >= MAX_ITEM_ATTEMPTS
+    if hopeless:
+        message = f"item: {error} (giving up after {attempts} attempt{'s' if attempts > 1 else ''})"
+        store.mark_seen(item.key, source=item.source, url=item.url, published=None)
+        store.drop_pending_item(item.key)
+    else:
+        message = f"item: {error} (will retry next run)"  # the error names the URL
+        store.item_failed(item.key, str(error))
+    report.item_failures.append(message)
+    log.info("%s", message)  # the CLI prints failures once; serve logs its poll line
+
+
+def _extract_and_record(config, store, notifiers, item: Item, page, report, now) -> None:
     result = extract(page.text, title=page.title or item.title, published=page.published)
     published = result.published or (item.published.date().isoformat() if item.published else None)
     too_old = report.silent or _too_old(config, item, published, now)
@@ -213,13 +242,17 @@ def _read_item(config, store, fetcher, notifiers, item: Item, report, now) -> No
         _record_unit(store, notifiers, item, result, unit, published, too_old, report, now)
     store.mark_seen(item.key, source=item.source, url=item.url, published=published)
     store.drop_pending_item(item.key)
+    report.new_items += 1
 
 
 def _too_old(config, item: Item, published: str | None, now: datetime) -> bool:
     """Older than alert_max_age_days by the feed's own date (else the page's): record silently."""
     when = item.published
     if when is None and published:
-        when = datetime.fromisoformat(published).replace(tzinfo=timezone.utc)
+        try:
+            when = datetime.fromisoformat(published).replace(tzinfo=timezone.utc)
+        except ValueError:
+            return False  # an impossible date ("2026-02-30") is no date
     return when is not None and now - when > timedelta(days=config.alert_max_age_days)
 
 

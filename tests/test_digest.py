@@ -174,12 +174,17 @@ def test_immediate_sends_one_email_per_event_right_after_the_run(tmp_path, smtp_
     assert bot.send(utc(2026, 3, 25, 12, 30)).sent == []
 
 
-def test_updates_are_not_new_events_for_email(tmp_path, smtp_server):
+def test_an_update_revises_the_unsent_entry_and_never_adds_a_second(tmp_path, smtp_server):
     bot = Bot(tmp_path, smtp_server, WEEKLY)
     from dataclasses import replace
 
-    assert bot.queue(replace(alert("e1"), is_update=True)) == 0
-    assert bot.pending("weekly") == []
+    bot.queue(alert("e1"))
+    revised = replace(alert("e1"), links=("https://a.example/1", "https://b.example/2"), is_update=True)
+    bot.queue(revised)
+    assert bot.pending("weekly") == ["e1"]
+    with Store(bot.state) as store:
+        [entry] = store.digest_entries("weekly")
+    assert entry["alert"]["links"] == ["https://a.example/1", "https://b.example/2"]
 
 
 def test_statuses_show_pending_last_sent_and_next_due(tmp_path, smtp_server):

@@ -282,23 +282,23 @@ def test_a_long_retry_after_leaves_the_alert_queued(slack_api, store):
     ("#nowhere", "channel_not_found", "invite the bot or fix the channel name"),
     ("#outsiders", "not_in_channel", "invite the bot to the channel, or add the chat:write.public scope"),
 ])
-def test_a_channel_refusal_is_permanent_and_stops_that_channel(slack_api, store, channel, code, hint):
+def test_a_channel_refusal_stops_that_channel_and_keeps_its_alerts(slack_api, store, channel, code, hint):
     subs = (Subscription(channel=channel), Subscription(channel="#probation-alerts"))
     n = notifier(slack_config(slack_api, *subs))
     n.queue([make_alert(), make_alert("Kirklees PDU", "ev-kirk")], store)
     report = n.deliver(store)
 
-    line = f"slack {channel}: {code} (permanent: {hint})"
-    assert report.permanent == [line] and report.failures == []
+    reason = f"{code} (needs fixing: {hint}; alerts are kept until then)"
+    assert report.permanent == [f"slack {channel}: {reason}"] and report.failures == []
     assert report.sent == 2  # the good channel still got both
     assert len(post_calls(slack_api, channel)) == 1  # no second try at a refusing channel
-    failed = [e for e in store.outbox_entries() if e["status"] == "failed"]
-    assert [(e["channel"], e["permanent"], e["last_error"]) for e in failed] == [
-        (channel, True, f"{code} (permanent: {hint})")]
-    # The failed entry is never retried; the untried one gets one attempt next run.
-    report = notifier(slack_config(slack_api, *subs)).deliver(store)
+    held = [e for e in store.outbox_entries() if e["channel"] == channel]
+    assert [(e["status"], e["permanent"]) for e in held] == [("pending", False), ("pending", False)]
+    assert held[0]["last_error"] == reason
+    # Until it is fixed, each run makes one attempt at that channel, and loses nothing.
+    notifier(slack_config(slack_api, *subs)).deliver(store)
     assert len(post_calls(slack_api, channel)) == 2
-    assert all(e["permanent"] for e in store.outbox_entries() if e["channel"] == channel)
+    assert all(not e["permanent"] for e in store.outbox_entries() if e["channel"] == channel)
 
 
 @pytest.mark.parametrize("code", ["invalid_auth", "account_inactive"])
@@ -311,8 +311,10 @@ def test_a_token_refusal_stops_the_pass_and_never_shows_the_token(slack_api, sto
     n = notifier(config)
     n.queue([make_alert(), make_alert("Kirklees PDU", "ev-kirk")], store)
     report = n.deliver(store)
-    assert len(report.permanent) == 1 and report.permanent[0].startswith(f"slack #probation-alerts: {code} (permanent: ")
+    assert len(report.permanent) == 1 and report.permanent[0].startswith(f"slack #probation-alerts: {code} (needs fixing: ")
     assert len(slack_api.calls_to("chat.postMessage")) == 1
+    # Both alerts wait for the fix: nothing is thrown away.
+    assert [(e["status"], e["permanent"]) for e in store.outbox_entries()] == [("pending", False)] * 2
     text = json.dumps([report.permanent, store.outbox_entries()])
     assert "xoxb" not in text
 
@@ -467,8 +469,8 @@ def test_webhook_errors_are_classified_and_never_show_the_url(slack_api, store):
     assert notifier(config).deliver(store).failures == ["slack webhook: HTTP 500, will retry next run"]
     slack_api.fail("webhook", "no_service")
     report = notifier(config).deliver(store)
-    assert report.permanent == ["slack webhook: no_service (permanent: the webhook was removed or "
-                                "disabled; check slack.webhook_url)"]
+    assert report.permanent == ["slack webhook: no_service (needs fixing: the webhook was removed or "
+                                "disabled; check slack.webhook_url; alerts are kept until then)"]
     assert "webhooksecret" not in json.dumps([report.permanent, store.outbox_entries()])
     assert slack_api.webhook_posts == []
 

@@ -61,8 +61,13 @@ class Store(QueuesMixin):
     def open(self) -> "Store":
         """Take the lock, read every file (failing on corrupt ones) and migrate."""
         if self.lock:
-            self.state_dir.mkdir(parents=True, exist_ok=True)
-            self._take_lock()
+            try:
+                self.state_dir.mkdir(parents=True, exist_ok=True)
+                self._take_lock()
+            except OSError as e:
+                # A cron job run as the wrong user, a root-owned bind mount, a file in the way.
+                raise StateError(f"cannot open the state folder {self.state_dir}: "
+                                 f"{e.strerror or e.__class__.__name__}") from None
         try:
             self._dbs = {name: TinyDB(self.state_dir / f"{name}.json", readonly=not self.lock,
                                    storage=AtomicJSONStorage) for name in FILES}

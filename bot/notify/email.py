@@ -48,8 +48,8 @@ class EmailNotifier(Notifier):
         """Add each new event to every digest whose filters it passes; return how many entries."""
         count = 0
         for alert in alerts:
-            if alert.is_update:
-                continue  # a later source adding links is not a new event for a digest
+            # An update (a later source filled in the direction, added links) replaces the
+            # unsent entry, or enters a digest whose filter it now passes; a mailed one is kept.
             for digest in self.config.digests:
                 if digest.matches(alert):
                     store.queue_digest(digest.name, alert.event_id, alert.to_json())
@@ -294,6 +294,12 @@ class SmtpSender:
             if self.client is None:
                 self.client = self.factory(self.smtp)
             refused = self.client.send_message(msg, from_addr=parseaddr(msg["From"])[1], to_addrs=recipients)
+        except smtplib.SMTPRecipientsRefused as e:
+            if all(500 <= code < 600 for code, _ in e.recipients.values()):
+                # Every address refused for good: retrying would only fail again each run.
+                return SendResult(accepted=[], refused=[
+                    f"{addr}: {code} {self._text(text)}" for addr, (code, text) in e.recipients.items()])
+            raise DeliveryError(self._explain(e)) from None
         except BaseException as e:
             if self.client is not None:
                 self.client.close()  # a half-done session is not reused

@@ -108,9 +108,11 @@ def _api_failure(code: str | None, status: int, retry_after: float | None = None
     if status >= 500:
         return _Failure(f"HTTP {status}, will retry next run")
     if code in TOKEN_ERRORS:
-        return _Failure(f"{code} (permanent: {TOKEN_ERRORS[code]})", scope="token", code=code)
+        return _Failure(f"{code} (needs fixing: {TOKEN_ERRORS[code]}; alerts are kept until then)",
+                        scope="token", code=code)
     if code in CHANNEL_ERRORS:
-        return _Failure(f"{code} (permanent: {CHANNEL_ERRORS[code]})", scope="channel", code=code)
+        return _Failure(f"{code} (needs fixing: {CHANNEL_ERRORS[code]}; alerts are kept until then)",
+                        scope="channel", code=code)
     if code in MESSAGE_ERRORS or code in EDIT_ERRORS:
         return _Failure(f"{code} (permanent: Slack rejected this message)", scope="message", code=code)
     what = code if code and len(code) < 60 and code.replace("_", "").isalnum() else f"HTTP {status}"
@@ -279,12 +281,17 @@ class SlackNotifier(Notifier):
         if f.code in EDIT_ERRORS:
             store.mark_sent(entry["id"])  # the first message stands; the edit is dropped
             report.permanent.append(f"{line}; the earlier message was left as it was")
-        elif f.permanent:
-            store.mark_failed(entry["id"], str(f), permanent=True)
+        elif f.permanent and f.scope in ("channel", "token"):
+            # Fixable by the user (invite the bot, renew the token): the alert stays queued and
+            # is tried once a run until then, so fixing it delivers everything held back.
+            store.mark_failed(entry["id"], str(f))
             report.permanent.append(line)
             if f.scope == "channel":
                 state.blocked.add(entry["channel"])
             state.stop = f.scope == "token"
+        elif f.permanent:
+            store.mark_failed(entry["id"], str(f), permanent=True)  # the message itself is refused
+            report.permanent.append(line)
         elif f.unsure and self.webhook:
             store.mark_sent(entry["id"])  # at most once: a webhook post can't be checked
             report.permanent.append("slack webhook: no reply to a post; it may have arrived, and webhooks "
@@ -296,7 +303,7 @@ class SlackNotifier(Notifier):
                 store.mark_failed(entry["id"], str(f))
             report.failures.append(line + (f" ({queued} alerts queued)" if queued > 1 else ""))
             state.stop = True  # Slack is down or throttling us: the rest waits for the next run
-        log.warning("%s", line)
+        log.info("%s", line)  # the run reports it in one line; serve logs its poll line
 
     def _deliver_one(self, store, entry: dict, report: DeliveryReport, now) -> None:
         alert = Alert.from_json(entry["alert"])

@@ -65,7 +65,9 @@ class StdoutNotifier:
         from bot.notify import DeliveryReport
 
         entries = store.pending("stdout")
-        alerts = [Alert.from_json(e["alert"]) for e in entries]
+        # Print each event as it stands now: later sources may have added links or the direction.
+        alerts = [Alert.from_json({**e["alert"], **(store.get_inspection(e["event_id"]) or {}),
+                                   "is_update": False}) for e in entries]
         out = self.stream or sys.stdout
         if self.as_json:
             print(json.dumps([a.to_json() for a in alerts], ensure_ascii=False, indent=2), file=out)
