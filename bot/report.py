@@ -101,7 +101,8 @@ def status_text(data: dict) -> str:
             f"last poll {s['last_poll']}, last success {s.get('last_success') or 'never'}")
         lines.append(f"  {s['source']} ({s['type']}): {state}; {s.get('items_seen', 0)} items seen")
         if s.get("consecutive_failures"):
-            lines.append(f"    failing: {s['consecutive_failures']} polls in a row; last error: {s.get('last_error')}")
+            n = s["consecutive_failures"]
+            lines.append(f"    failing: {n} poll{'s' if n != 1 else ''} in a row; last error: {s.get('last_error')}")
     lines.append(f"History: {data['inspections']} inspections, {data['items_seen']} items seen")
     if data.get("next_poll"):
         lines.append(f"Next poll: {data['next_poll']}")

@@ -432,3 +432,8 @@ def test_numbered_recommendations_that_start_with_a_capital():
             "1. Ensure that every case has a named practitioner.\n2. Reduce workloads.\n"
             "3. Improve risk assessment.\nBackground\n1. Organisational delivery")
     assert only_unit(text).recommendations == 3
+
+
+def test_byline_date():
+    text = "Inspectors rate Bury YJS 'Good'\nBy Jane Smith, 14th Feb 2024\nBury Youth Justice Service has been rated 'Good'."
+    assert extract(text).published == "2024-02-14"

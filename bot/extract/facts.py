@@ -111,6 +111,8 @@ _PUBLISHED = [
     re.compile(rf"(?:published|published\s+on|available)\b[^\n]{{0,80}}?\bon\s+{_DMY}", _I),
     # News pages glue the byline to the date: "Reporting ServicePublished 15th Nov 2024".
     re.compile(rf"(?:(?<![A-Za-z])[Pp]ublished|(?<=[a-z])Published|(?<![A-Za-z])[Pp]osted)\s*:?\s+{_DMY}"),
+    # A byline ending in its date: "Posted by Jane Smith, 14 February 2024"
+    re.compile(rf"^\s*(?:Posted|Published|Written)?\s*[Bb]y\s+[^,\n]{{2,60}},\s*(?:on\s+)?{_DMY}\s*$", re.M),
 ]
 
 
