@@ -6,6 +6,7 @@ import io
 import logging
 import re
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment
 
@@ -42,10 +43,23 @@ def html_to_page(html: str | bytes, url: str = "") -> Page:
     for tag in soup.find_all(_is_furniture):
         tag.decompose()
     main = next((m for sel in _MAIN_SELECTORS for m in [soup.select_one(sel)] if m), soup)
+    reports = _report_links(main, url)
     text = _block_text(main)
     if title and not text.lstrip().startswith(title):
         text = f"{title}\n{text}"
-    return Page(url=url, text=text, title=title, published=published, kind="html")
+    return Page(url=url, text=text, title=title, published=published, kind="html", report_links=reports)
+
+
+def _report_links(main, base: str) -> tuple[str, ...]:
+    """Links in the article to a PDF that reads as the inspection report (at most two)."""
+    found = []
+    for a in main.find_all("a", href=True):
+        href = urljoin(base, a["href"])
+        label = f"{a.get_text(' ', strip=True)} {href}".casefold()
+        if urlsplit(href).path.casefold().endswith(".pdf") and re.search(r"report|inspection", label):
+            if href.startswith(("http://", "https://")) and href not in found:
+                found.append(href)
+    return tuple(found[:2])
 
 
 def _is_furniture(tag) -> bool:

@@ -89,6 +89,7 @@ class Page:
     title: str | None = None
     published: str | None = None
     kind: str = "html"
+    report_links: tuple[str, ...] = ()  # PDFs the page links to as its report
 
 
 @dataclass(frozen=True)

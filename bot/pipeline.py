@@ -206,7 +206,7 @@ def _read_item(config, store, fetcher, notifiers, item: Item, report, now) -> No
         _item_failed(store, item, e, report)
         return
     try:
-        _extract_and_record(config, store, notifiers, item, page, report, now)
+        _extract_and_record(config, store, notifiers, item, page, report, now, fetcher)
     except Exception as e:  # noqa: BLE001 (one strange page must never stop the others)
         log.debug("item %s failed", item.url, exc_info=True)
         _item_failed(store, item, BotError(f"{item.url}: could not be read ({e.__class__.__name__}: {e})"), report)
@@ -234,15 +234,40 @@ def _item_failed(store, item: Item, error: BotError, report: CycleReport) -> Non
     log.info("%s", message)  # the CLI prints failures once; serve logs its poll line
 
 
-def _extract_and_record(config, store, notifiers, item: Item, page, report, now) -> None:
+def _extract_and_record(config, store, notifiers, item: Item, page, report, now, fetcher=None) -> None:
     result = extract(page.text, title=page.title or item.title, published=page.published)
     published = result.published or (item.published.date().isoformat() if item.published else None)
     too_old = report.silent or _too_old(config, item, published, now)
+    links = (item.url,)
+    if result.is_inspection and page.report_links and fetcher is not None:
+        result, links = _with_report(fetcher, result, page.report_links[0], links)
     for unit in result.units:
-        _record_unit(store, notifiers, item, result, unit, published, too_old, report, now)
+        _record_unit(store, notifiers, item, result, unit, published, too_old, report, now, links)
     store.mark_seen(item.key, source=item.source, url=item.url, published=published)
     store.drop_pending_item(item.key)
     report.new_items += 1
+
+
+def _with_report(fetcher, result: Extraction, url: str, links: tuple) -> tuple[Extraction, tuple]:
+    """Fill what a press release leaves out (score, standards, recommendations) from its report PDF.
+
+    The report is a bonus: if it cannot be read, the release alone is recorded.
+    """
+    try:
+        response = fetcher.get(url)
+        report = extract(bytes_to_page(response.body, response.url, response.headers.get("content-type", "")).text)
+    except BotError as e:
+        log.info("report %s not read: %s", url, e)
+        return result, links
+    main = result.units[0]
+    from_report = next((u for u in report.units if u.name == main.name), None)
+    if from_report is None:
+        return result, links  # a report about another unit: not this release's
+    filled = replace(main, score=main.score or from_report.score,
+                     recommendations=main.recommendations if main.recommendations is not None
+                     else from_report.recommendations)
+    return replace(result, units=(filled, *result.units[1:]),
+                   standards=result.standards or report.standards), links + (url,)
 
 
 def _too_old(config, item: Item, published: str | None, now: datetime) -> bool:
@@ -257,13 +282,13 @@ def _too_old(config, item: Item, published: str | None, now: datetime) -> bool:
 
 
 def _record_unit(store, notifiers, item, result: Extraction, unit: UnitRating, published,
-                 too_old: bool, report: CycleReport, now) -> None:
+                 too_old: bool, report: CycleReport, now, links: tuple = ()) -> None:
     """Record one unit's rating as a new event, or add this source to the event it retells."""
     key = unit_key(unit.name)
     existing = store.inspections_for(key)
     same = find_same_event(existing, unit, published, now=now)
     if same is not None:
-        _merge(store, notifiers, same, unit, item, result, published)
+        _merge(store, notifiers, same, unit, item, result, published, links)
         return
     sibling = unit.name in result.siblings
     if sibling and any(r.get("rating") == unit.rating for r in existing):
@@ -272,7 +297,7 @@ def _record_unit(store, notifiers, item, result: Extraction, unit: UnitRating, p
     eid = event_id(key, published, unit.rating, item.key)
     alert = Alert(event_id=eid, unit=unit, direction=direction, previous_rating=previous,
                   previous_published=previous_published, published=published, title=result.title,
-                  findings=result.findings, links=(item.url,),
+                  findings=result.findings, links=links or (item.url,),
                   chief_inspector=result.chief_inspector, standards=dict(result.standards))
     alerted = not (too_old or sibling)
     if alerted:
@@ -288,10 +313,14 @@ def _record_unit(store, notifiers, item, result: Extraction, unit: UnitRating, p
     store.add_inspection(record)
 
 
-def _merge(store, notifiers, record: dict, unit, item, result: Extraction, published) -> None:
+def _merge(store, notifiers, record: dict, unit, item, result: Extraction, published, links=()) -> None:
     """A later source retells an event: add its link and missing fields; update sent messages."""
     changes = merge_record(record, unit, item.url, title=result.title, published=published,
-                           findings=result.findings, standards=result.standards)
+                           findings=result.findings, standards=result.standards) or {}
+    known = changes.get("links") or record.get("links") or []
+    extra = [link for link in links if link not in known]
+    if extra:
+        changes["links"] = [*known, *extra]
     if not changes:
         return
     updated = store.update_inspection(record["event_id"], **changes)

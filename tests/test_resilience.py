@@ -94,3 +94,32 @@ def test_a_digest_schedule_that_never_fires_is_refused(tmp_path):
                      "digests": [{"name": "never", "to": ["b@example.org"], "schedule": "0 8 31 2 *"}]}}
     with pytest.raises(ConfigError, match=r"email.digests\[0\].schedule: .*never fires"):
         parse_config(raw, base_dir=tmp_path)
+
+
+def test_a_release_linking_its_report_pdf_gains_score_standards_and_the_report_link(httpserver, tmp_path):
+    from test_convert import _report_pdf
+
+    pdf = tmp_path / "croydon.pdf"
+    _report_pdf(pdf)
+    base = httpserver.url_for("").rstrip("/")
+    release = ("<html><body><main><h1>Croydon PDU rated 'Inadequate'</h1><p>Croydon Probation Delivery "
+               "Unit (PDU) has received an overall rating of 'Inadequate' following an inspection.</p>"
+               '<p><a href="/files/croydon-report.pdf">Read the inspection report</a></p></main></body></html>')
+    httpserver.expect_request("/feed/").respond_with_data(_feed(base, ["/croydon/"]), content_type="application/rss+xml")
+    httpserver.expect_request("/croydon/").respond_with_data(release, content_type="text/html")
+    httpserver.expect_request("/files/croydon-report.pdf").respond_with_data(pdf.read_bytes(), content_type="application/pdf")
+
+    [alert] = poll_once(_config(httpserver, tmp_path), now=NOW, notifiers=[]).alerts
+    assert (alert.unit.name, alert.unit.score, alert.unit.recommendations) == ("Croydon PDU", "2/24", 3)
+    assert alert.standards["1.1 Leadership"] == "Requires improvement"
+    assert alert.links == (f"{base}/croydon/", f"{base}/files/croydon-report.pdf")
+
+
+def test_an_unreadable_report_pdf_does_not_hold_up_the_release(httpserver, tmp_path):
+    base = httpserver.url_for("").rstrip("/")
+    release = RELEASE.replace("</main>", '<a href="/r.pdf">Inspection report</a></main>')
+    httpserver.expect_request("/feed/").respond_with_data(_feed(base, ["/wirral/"]), content_type="application/rss+xml")
+    httpserver.expect_request("/wirral/").respond_with_data(release, content_type="text/html")
+    httpserver.expect_request("/r.pdf").respond_with_data("missing", status=404)
+    report = poll_once(_config(httpserver, tmp_path), now=NOW, notifiers=[])
+    assert [a.unit.name for a in report.alerts] == ["Wirral PDU"] and report.exit_code == 0
