@@ -111,7 +111,9 @@ def _assemble(body, sents, rated, previous, main, title) -> list[tuple[UnitRatin
 
 def _known(unit: Unit) -> bool:
     """True for a unit in the gazetteer or a probation region."""
-    return unit.type == "region" or gazetteer().lookup(unit.name, unit.type) is not None
+    if unit.type in ("PDU", "YJS"):
+        return gazetteer().lookup(unit.name, unit.type) is not None
+    return unit.type == "region"
 
 
 def _title_unit(title: str | None) -> Unit | None:

@@ -108,7 +108,7 @@ _PUBLISHED = [
     re.compile(rf"^\s*(?:published|first\s+published|publication\s+date|date\s+published|date)\s*:?\s*(?:on\s*:?\s*)?{_DMY}", _I | re.M),
     re.compile(r"^\s*(?:published|publication\s+date|date\s+published|date)\s*:?\s*(\d{1,2})/(\d{1,2})/(\d{4})\b", _I | re.M),
     re.compile(r"^\s*(?:published|date)\s*:?\s*(\d{4})-(\d{2})-(\d{2})\b", _I | re.M),
-    re.compile(rf"(?:published|published\s+on|available)\b[^\n]{{0,80}}?\bon\s+{_DMY}", _I),
+    re.compile(rf"(?:published|published\s+on|available)\b[^\n]{{0,80}}?\b(?:on|today,?)\s+{_DMY}", _I),
     # News pages glue the byline to the date: "Reporting ServicePublished 15th Nov 2024".
     re.compile(rf"(?:(?<![A-Za-z])[Pp]ublished|(?<=[a-z])Published|(?<![A-Za-z])[Pp]osted)\s*:?\s+{_DMY}"),
     # A byline ending in its date: "Posted by Jane Smith, 14 February 2024"
@@ -157,6 +157,7 @@ _CHIEF = [
     re.compile(rf"{_NAME}{_POSTNOMINALS},?\s*\n*\s*(?i:(?:the\s+)?(?:then\s+|outgoing\s+|former\s+|new\s+|interim\s+)?"
                rf"(?:hm\s+|his\s+majesty's\s+|her\s+majesty's\s+)?){_CI}"),
     re.compile(rf"(?i:(?:hm\s+)?){_CI},?\s+{_NAME}"),
+    re.compile(rf"{_NAME},\s+(?i:(?:the\s+)?(?:hm\s+)?chief\s+inspector),?\s+(?i:said|added|says)\b"),
 ]
 _TITLES = re.compile(r"^(?:Dame|Sir|Dr|Professor)\s+")
 _NOT_NAMES = {"Chief", "Inspector", "Probation", "Said", "Foreword", "From", "The", "HM", "His", "Her",

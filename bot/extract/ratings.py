@@ -46,8 +46,18 @@ _PREV_PATTERNS = [
     rf"{_VERB}\s+(?:as\s+)?{Q}\s+(?:when\s+(?:it|they)\s+(?:was|were)\s+(?:last|previously)\s+inspected|"
     rf"(?:at|in|during)\s+(?:its|their|the|our)\s+(?:last|previous)\s+inspection)(?:\s+in\s+(?P<d>{DATE}))?",
     # "At our last inspection of the region in 2023, it was rated 'RI'"; "...; it was rated 'X'"
-    rf"(?<!since\s)(?:last|previous)\s+inspection\b[^.]{{0,100}}?(?:[;,]|\band)\s*(?:it|they|the\s+\w+)\s+"
+    rf"(?<!since\s)(?:last|previous)\s+(?:inspection\b|inspected\b|visited\b)[^.]{{0,100}}?(?:[;,]|\band\b)?\s*"
+    rf"(?:it|they|the\s+\w+|[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){{0,4}})\s+"
     rf"(?:was|were)\s+(?:rated|judged|graded)\s+(?:as\s+)?{Q}",
+    # "when it received a 'Good' rating", "when it was given an 'Inadequate' rating"
+    rf"when\s+(?:it|they)\s+(?:received|was\s+given|were\s+given|was\s+awarded|got)\s+an?\s+(?:overall\s+)?"
+    rf"{Q}\s+rating",
+    # "when we last inspected the service in 2019, we rated it 'Good'"; "when inspectors judged it ..."
+    rf"when\s+(?:we|inspectors|the\s+inspectorate)\s+[^.]{{0,80}}?\b(?:rated|judged|graded)\s+"
+    rf"(?:it|them|the\s+\w+)\s+(?:as\s+)?{Q}",
+    # "In 2019, Cardiff Youth Offending Service, as it was then known, received an 'Inadequate' rating"
+    rf"^in\s+(?P<d>{DATE}),[^.]{{0,160}}?\b(?:received|was\s+given|got|was\s+rated|were\s+rated)\s+"
+    rf"(?:an?\s+|as\s+)?(?:(?:overall\s+)?rating\s+of\s+)?{Q}",
     # "following a previous 'Inadequate' rating in March 2023"
     rf"(?:following|follows|followed|after|from)\s+(?:a|an|its|their|the)\s+previous\s+(?:overall\s+)?"
     rf"(?:rating\s+of\s+)?{Q}(?:\s+rating)?(?:\s+in\s+(?P<d>{DATE}))?",
@@ -55,7 +65,7 @@ _PREV_PATTERNS = [
     rf"last\s+inspect(?:ed|ion)\b[^.]{{0,80}}?(?:where|when|and)\s+(?:it|they)?\s*(?:was\s+|were\s+)?"
     rf"(?:received|given|awarded|achieved)\s+an?\s+(?:overall\s+)?rating\s+of\s+{Q}",
     # "rated 'Inadequate' in 2019", "found to be 'Inadequate' back in March 2023"
-    rf"{_VERB}\s+(?:as\s+)?{Q},?\s+(?:back\s+)?in\s+(?P<d>{DATE})\b",
+    rf"{_VERB}\s+(?:as\s+)?{Q},?\s+(?:back\s+)?(?:in\s+(?P<d>{DATE})\b|last\s+year|earlier\s+this\s+year)",
     # "which received an 'Inadequate' rating in 2018", "an 'Inadequate' rating in 2018"
     rf"(?:an?|the|its|their)\s+(?:overall\s+)?{Q}\s+rating\s+(?:back\s+)?in\s+(?P<d>{DATE})\b",
     # "improved from 'Requires improvement' to 'Good'", "up from 'Inadequate'"
@@ -72,10 +82,11 @@ _STAYED = re.compile(
 _REMAINS = re.compile(rf"\b(?:remains?|remained|still)\s+(?:rated\s+)?{Q}", _I)
 _DRAGGED = re.compile(r"\b(?:dragg|pull|brought|bring|would\s+have)\w*\b[^.]{0,40}$", _I)
 _LAST_DATE = re.compile(
-    rf"(?:last|previous(?:ly)?)\s+inspect(?:ed|ion)\b[^.]{{0,70}}?\bin\s+(?P<d>{DATE})\b|"
+    rf"(?:last|previous(?:ly)?)\s+(?:inspect(?:ed|ion)|visited)\b[^.]{{0,70}}?\bin\s+(?P<d>{DATE})\b|"
     rf"\bin\s+an?\s+(?P<d2>{DATE})\s+inspection\s+of\b", _I)
 _FORMER_RATING = re.compile(rf"(?:an?|the|its|their)\s+{Q}\s+rating\b", _I)
-_FORMER = re.compile(r"\bformer\b|\bpredecessor\b|disaggregat|part\s+of\s+the\s+former", _I)
+_FORMER = re.compile(r"\bformer\b|\bpredecessor\b|disaggregat|part\s+of\s+the\s+former|"
+                     r"as\s+it\s+was\s+(?:then\s+)?(?:known|called)|previously\s+part\s+of|\breplaced\b", _I)
 
 
 def find_previous(sents: list[Sentence], main: Unit | None) -> list[Previous]:
@@ -124,11 +135,12 @@ def _sentence_date(sentence: str) -> str | None:
 
 
 def _kind(sentence: str, unit: Unit | None, main: Unit | None) -> str:
+    """'own', 'predecessor' (the text links the bodies: 'former', 'as it was then known') or
+    'other' (a neighbour's rating, never this unit's previous one)."""
+    other = unit is not None and main is not None and unit.name != main.name
     if _FORMER.search(sentence):
         return "predecessor"
-    if unit is not None and main is not None and unit.name != main.name:
-        return "predecessor"
-    return "own"
+    return "other" if other else "own"
 
 
 def _about_unit(subject: str) -> bool:
@@ -176,6 +188,7 @@ _RATED_RE = re.compile(
     rf"(?:(?:is|was|are|were|has\s+been|have\s+been|had\s+been|been|being)\s+)?"
     rf"(?:(?:therefore|now|each|both|all|also|again|officially|today)\s+)*"
     rf"(?:rated|judged|graded|assessed|found\s+to\s+be|deemed|declared|branded|labelled|"
+    rf"received\s+ratings\s+of|"
     # "has improved from 'Requires improvement' to 'Good'": the rating it moved to
     rf"(?:improved|risen|rose|climbed|dropped|fallen|fell|slipped|declined|downgraded|upgraded|"
     rf"moved|gone)\s+from\s+['\"]?(?:{RATING_WORDS})['\"]?\s+to)\s+"
@@ -188,7 +201,8 @@ _SIBLING_RE = [
                rf"(?:as\s+)?{Q}", _I),
 ]
 # A rating followed by "for their leadership" is a sub-rating, not the overall one.
-_FOR_ASPECT = re.compile(r"^\W{0,3}\s*(?:rating\s+)?(?:(?:specifically|separately|only)\s+)?for\s+(?!the\s+first)", _I)
+_FOR_ASPECT = re.compile(r"^\W{0,3}\s*(?:rating\s+)?(?:(?:specifically|separately|only)\s+)?for\s+"
+                         r"(?!(?:the|a)\s+(?:first|second|third|fourth|further|consecutive)|\d)", _I)
 _GENERIC = re.compile(
     r"(?:the|this|that|its)\s+(?:pdu|service|unit|region|yjs|yos|yot|crc|division|probation\s+service|"
     r"youth\s+justice\s+service|youth\s+offending\s+(?:service|team)|probation\s+delivery\s+unit)\s*,?\s*$"
@@ -239,7 +253,9 @@ def _overall_in(s: Sentence, masked) -> list[Rated]:
     return out
 
 
-_ACTIVE_RE = re.compile(rf"\brated\s+(?P<obj>[^.]{{3,90}}?)\s+as\s+{Q}(?!\s+overall)", _I)
+_ACTIVE_RE = re.compile(
+    rf"\b(?:rated\s+(?P<obj>[^.'\"]{{3,90}}?)\s+(?:as\s+)?|(?:gave|awarded|given)\s+(?P<obj2>[^.'\"]{{3,90}}?)\s+"
+    rf"an?\s+(?:overall\s+)?(?=['\"]?(?:{RATING_WORDS})['\"]?\s+rating)){Q}(?!\s+overall)", _I)
 
 
 def _active_in(s: Sentence, masked) -> list[Rated]:
@@ -247,7 +263,7 @@ def _active_in(s: Sentence, masked) -> list[Rated]:
     out = []
     for m in _ACTIVE_RE.finditer(s.text):
         pos = s.start + m.start("r")
-        obj = m.group("obj")
+        obj = m.group("obj") or m.group("obj2")
         if _masked(pos, masked) or _FOR_ASPECT.match(s.text[m.end():]) or _ASPECT_WORDS.search(obj):
             continue
         units = [x.unit for x in find_mentions(obj)]
@@ -273,18 +289,22 @@ def _siblings_in(s: Sentence, masked) -> list[Rated]:
 def _rated_in(s: Sentence, masked) -> list[Rated]:
     out = []
     ratings = list(_RATED_RE.finditer(s.text))
-    respectively = "respectively" in s.text.casefold()
     for i, m in enumerate(ratings):
+        clause_start = s.text.rfind(";", 0, m.start()) + 1
+        clause_end = s.text.find(";", m.end())
+        clause = s.text[clause_start: clause_end if clause_end != -1 else len(s.text)]
+        respectively = "respectively" in clause.casefold()
+        first_in_clause = not any(clause_start <= r.start() < m.start() for r in ratings)
         pos = s.start + m.start("r")
         after = s.text[m.end():]
         if _masked(pos, masked) or _FOR_ASPECT.match(after) or after.lstrip().startswith("overall"):
             continue  # "... overall" forms are read by _overall_in
-        subject = s.text[: m.start()]
+        subject = s.text[clause_start: m.start()] if respectively else s.text[: m.start()]
         if subject.rfind("(") > subject.rfind(")") or _WHICH.search(subject):
             continue  # "(both rated 'Good')", ", which were both rated": asides, read by _siblings_in
         rating = canonical_rating(m.group("r"))
-        if respectively and i == 0:
-            out += _respectively(s, subject)
+        if respectively and first_in_clause:
+            out += _respectively(s, subject, clause)
             continue
         if respectively:
             continue
@@ -300,9 +320,9 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
     return out
 
 
-def _respectively(s: Sentence, subject: str) -> list[Rated]:
+def _respectively(s: Sentence, subject: str, clause: str) -> list[Rated]:
     """'A and B have been rated 'Good' and 'Requires improvement', respectively'."""
-    ratings = [canonical_rating(m.group("r")) for m in re.finditer(Q, s.text, _I)]
+    ratings = [canonical_rating(m.group("r")) for m in re.finditer(Q, clause[len(subject):] if clause.startswith(subject) else clause, _I)]
     units = _subject_units(subject, s.text)
     if units and len(units) == len(ratings) and None not in units:
         return [Rated(u, r, 1, s.start) for u, r in zip(units, ratings)]
@@ -370,7 +390,8 @@ def _trailing_units(before: str) -> list[Unit]:
 
 _FIRST = re.compile(
     r"\bfirst\s+[^.]{0,60}?inspection\s+(?:of|in|at|for)\s+[^.]{0,90}?since\s+[^.]{0,50}?"
-    r"\b(?:re-?)?(?:unification|unified|established|created|formed|set\s+up)\b"
+    r"\b(?:re-?)?(?:unification|unified|established|created|formed|set\s+up|brought\s+back|"
+    r"public\s+ownership|brought\s+in-house)\b"
     r"|\b(?:its|their)\s+first\s+(?:ever\s+)?inspection\b"
     r"|\bhas\s+not\s+(?:previously\s+)?been\s+inspected\s+before\b"
     r"|\bfirst\s+time\s+(?:the\s+\w+|it|they|this\s+\w+)\s+(?:has|have)\s+been\s+inspected\s+since\s+[^.]{0,60}?"

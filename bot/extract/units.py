@@ -172,9 +172,14 @@ def canonical(name: str, kind: str) -> Unit | None:
         core = _core(name, "CRC")
         return Unit(f"{_title(name, 'CRC')} CRC", "other", None) if core else None
     if kind == "region":
-        bare = re.sub(r"^(?:the\s+)?(?:probation service\s*[–-]\s*)?", "", _strip_suffix(name, "region"), flags=re.I)
+        bare = re.sub(r"^(?:the\s+)?(?:national\s+probation\s+service\s*(?:\(nps\))?\s*|nps\s+|"
+                      r"probation\s+services?\s*[–-]\s*)?", "", _strip_suffix(name, "region"), flags=re.I)
         region = region_name(bare)
-        return Unit(f"{region} region", "region", region) if region else None
+        if region:
+            return Unit(f"{region} region", "region", region)
+        if re.search(r"\bdivision\b|\bnps\b|national probation service", name, re.I) and re.match(r"[A-Z]", bare):
+            return Unit(f"{_title(bare, 'region')} region", "region", None)  # an NPS division (before 2021)
+        return None
     return Unit(name.strip(), "other", None)
 
 
@@ -221,8 +226,10 @@ def find_mentions(text: str) -> list[Mention]:
 
 
 def _resolve(name: str, kind: str, suffix: str) -> Unit | None:
+    # "Cornwall Council's youth justice service" is Cornwall's
+    name = re.sub(r"\s+(?:(?:County|City|Borough|District|Metropolitan)\s+)?Council(?:'s|s')?$", "", name)
     if kind == "region":
-        return canonical(f"{name} region", "region")
+        return canonical(f"{name} {suffix}", "region")
     # Try the longest run first, then shorter ones, so "Inspection Of Kirklees" finds Kirklees.
     words = name.split(" ")
     for i in range(len(words)):
@@ -264,8 +271,10 @@ def _name_before(text: str, end: int, kind: str) -> tuple[int, str]:
             break  # the previous unit's type word: "Lambeth PDU and Ealing and Hillingdon PDU"
         if word[0].isupper() and low not in ("his", "her", "hm"):
             kept.append(tok)
-        elif low in _CONNECTORS and kept and kept[-1].group(0)[0].isupper():
-            kept.append(tok)
+        elif low in _CONNECTORS and kept and (
+                kept[-1].group(0)[0].isupper()
+                or (kept[-1].group(0).casefold() == "the" and low in ("and", "&", "of", "upon"))):
+            kept.append(tok)  # "Cardiff and the Vale", "Portsmouth and the Isle of Wight"
         elif word == ")" or word == "(":
             kept.append(tok)
         else:
@@ -321,4 +330,13 @@ def find_bare(text: str, context: str = "") -> list[Mention]:
         chosen = [u for u in g.types_of(m.group(0)) if u.type == kind] or g.part_of(m.group(0), kind)
         if chosen:
             out.append(Mention(chosen[0], m.start(), m.end()))
+            continue
+        # "Youth justice services in Bury and Rochdale": a PDU's name, but two youth services
+        for part in re.finditer(r"[^,&]+?(?=\s*(?:,|\band\b|&|$))", m.group(0)):
+            word = part.group(0).strip()
+            if word.casefold() in ("and", ""):
+                continue
+            unit = next((u for u in g.types_of(word) if u.type == kind), None)
+            if unit:
+                out.append(Mention(unit, m.start() + part.start(), m.start() + part.end()))
     return out
