@@ -437,3 +437,70 @@ def test_numbered_recommendations_that_start_with_a_capital():
 def test_byline_date():
     text = "Inspectors rate Bury YJS 'Good'\nBy Jane Smith, 14th Feb 2024\nBury Youth Justice Service has been rated 'Good'."
     assert extract(text).published == "2024-02-14"
+
+
+def test_names_with_and_the_inside():
+    unit = only_unit("Portsmouth and the Isle of Wight Probation Delivery Unit has been rated 'Good'.")
+    assert unit.name == "Portsmouth and the Isle of Wight PDU"
+
+
+def test_a_neighbours_past_rating_is_not_this_units_previous_rating():
+    text = ("Southwark PDU has received an overall rating of 'Inadequate'.\nNotes to editor\n"
+            "- Lambeth PDU, also in south London, was rated 'Requires improvement' in 2023.")
+    unit = only_unit(text)
+    assert (unit.previous_rating, unit.direction) == (None, None)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Inspectors last visited the service in 2019, when it received a 'Good' rating.",
+    "When we last inspected the service in 2019, we rated it 'Good'.",
+    "In 2019, Cardiff Youth Offending Service, as it was then known, received a 'Good' rating.",
+])
+def test_past_ratings_in_active_voice_and_dated_openings(sentence):
+    text = f"Cardiff Youth Justice Service has received an overall rating of 'Inadequate'. {sentence}"
+    unit = only_unit(text)
+    assert (unit.previous_rating, unit.direction) == ("Good", "down")
+
+
+def test_related_stories_are_not_units():
+    text = ("Wirral probation service judged as requiring improvement\nProbation services on the Wirral "
+            "have been judged as requiring improvement.\n\nRelated stories\nSefton probation service "
+            "rated good by inspectors\n")
+    assert [u.name for u in extract(text).units] == ["Wirral PDU"]
+
+
+def test_clause_of_respectively_after_a_semicolon():
+    text = ("Norfolk PDU was rated 'Good'; Essex North PDU and Hertfordshire PDU received ratings of "
+            "'Requires improvement' and 'Inadequate' respectively.")
+    got = [(u.name, u.rating) for u in extract(text).units]
+    assert got == [("Norfolk PDU", "Good"), ("Essex North PDU", "Requires improvement"),
+                   ("Hertfordshire PDU", "Inadequate")]
+
+
+def test_joined_place_names_split_for_youth_services_and_past_neighbours_ignored():
+    text = ("Bury and Rochdale youth justice services rated good\nYouth justice services in Bury and "
+            "Rochdale have both been rated good by inspectors.\nNeighbouring Oldham's youth justice "
+            "service, inspected last year, was rated outstanding.")
+    assert [(u.name, u.rating) for u in extract(text).units] == [("Bury YJS", "Good"), ("Rochdale YJS", "Good")]
+
+
+@pytest.mark.parametrize("title", ["Annual report 2023/24: probation under pressure",
+                                   "Effective practice guide: out-of-court disposals"])
+def test_publications_citing_rated_units_are_not_inspections(title):
+    text = f"{title}\nMany examples come from Salford YJS and Oldham YJS, both rated 'Outstanding'."
+    assert extract(text).is_inspection is False
+
+
+def test_for_a_second_time_is_not_a_sub_rating():
+    unit = only_unit("Kirklees PDU has been rated 'Inadequate' for a second time.")
+    assert unit.rating == "Inadequate"
+
+
+@pytest.mark.parametrize("text", [
+    "Kirklees PDU has been rated 'Inadequate' for a second time.",
+    "Kirklees PDU has again been rated 'Inadequate'.",
+    "Kirklees PDU has again received an overall rating of 'Inadequate'.",
+])
+def test_again_and_second_time_mean_the_same_rating(text):
+    unit = only_unit(text)
+    assert (unit.rating, unit.previous_rating, unit.direction) == ("Inadequate", "Inadequate", "same")

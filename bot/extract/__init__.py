@@ -41,6 +41,8 @@ def extract(text: str, *, title: str | None = None, published: str | None = None
         # explicit overall rating can make it a rated inspection.
         rated = [r for r in rated if r.tier == 1 and r.unit is not None]
     units = _assemble(body, sents, rated, previous, main, title)
+    if _OTHER_PUBLICATION.search(title or "") and not _named_in(title or "", units):
+        units = []  # an annual report or a guide citing rated units is not an inspection report
     primary = [u for u in units if u[1]]
     return Extraction(
         is_inspection=bool(primary),
@@ -52,6 +54,19 @@ def extract(text: str, *, title: str | None = None, published: str | None = None
         standards=find_standards(body) if primary else {},
         siblings=tuple(u.name for u, is_primary in units if not is_primary),
     )
+
+
+# Headlines of publications that are not reports of one inspection, though they cite ratings.
+_OTHER_PUBLICATION = re.compile(
+    r"\bannual\s+report|effective\s+practice|\bthematic\b|\bguide\b|\bbulletin\b|\bresearch\b|"
+    r"^blog\b|\bconsultation\b|inspection\s+programme|spotlight\s+review|\bappoint|\bjoins\b|"
+    r"\bvacanc|\brecruit|academic\s+insights|\bstandards\s+(?:review|framework)", re.I)
+
+
+def _named_in(title: str, units) -> bool:
+    """True when the headline names one of the rated units."""
+    named = {m.unit.name for m in find_mentions(title) + find_bare(title)}
+    return any(u.name in named for u, primary in units if primary)
 
 
 def _main_unit(body: str, title: str) -> Unit | None:
@@ -97,7 +112,11 @@ def _assemble(body, sents, rated, previous, main, title) -> list[tuple[UnitRatin
     out = []
     for i, (r, unit) in enumerate(ordered):
         is_main = i == 0 or (main is not None and unit.name == main.name)
-        prev, prev_date = _previous_for(unit, r.rating, previous, sents, main, body) if is_main else (None, None)
+        if is_main:
+            prev, prev_date = _previous_for(unit, r.rating, previous, sents, main, body)
+        else:  # another unit: only statements that name it
+            named = [p for p in previous if p.unit is not None and p.unit.name == unit.name and p.rating]
+            prev, prev_date = (named[0].rating, named[0].date) if named and r.primary else (None, None)
         new = first and (is_main or (first_all and r.primary))
         direction = direction_between(prev, r.rating) if prev else ("new" if new else None)
         out.append((UnitRating(
@@ -128,6 +147,7 @@ def _previous_for(unit, rating, previous: list[Previous], sents, main, body):
     """The unit's own previous rating, else a predecessor's, else a 'remains'/'same' statement."""
     first = is_first_inspection(body)  # a new unit: its predecessor's rating is history, not its own
     mine = [p for p in previous if (p.unit is None or p.unit.name == unit.name or p.kind == "predecessor")
+            and p.kind != "other"
             and not (first and p.kind == "predecessor")]
     for kind in ("own", "same", "predecessor"):
         for p in mine:

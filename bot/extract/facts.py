@@ -76,7 +76,7 @@ def count_recommendations(text: str, sents: list[Sentence]) -> int | None:
     """'The report makes seven recommendations', or the numbered list in a report."""
     for s in sents:
         low = s.text.casefold()
-        if "recommendation" not in low or re.search(r"\b(?:thematic|previous|last)\b", low):
+        if "recommendation" not in low or re.search(r"\b(?:thematic|previous|last|in\s+total|between\s+them)\b", low):
             continue
         for rx in _RECS:
             m = rx.search(s.text)

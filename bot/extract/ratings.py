@@ -58,6 +58,9 @@ _PREV_PATTERNS = [
     # "In 2019, Cardiff Youth Offending Service, as it was then known, received an 'Inadequate' rating"
     rf"^in\s+(?P<d>{DATE}),[^.]{{0,160}}?\b(?:received|was\s+given|got|was\s+rated|were\s+rated)\s+"
     rf"(?:an?\s+|as\s+)?(?:(?:overall\s+)?rating\s+of\s+)?{Q}",
+    # "which we inspected in March 2019 and rated 'Good'"; "inspected last year, was rated outstanding"
+    rf"(?:inspected|visited)\s+(?:in\s+(?P<d>{DATE})|last\s+year|earlier\s+this\s+year),?\s+(?:and\s+)?"
+    rf"(?:was\s+|were\s+)?(?:rated|judged|graded)\s+(?:it\s+)?(?:as\s+)?{Q}",
     # "following a previous 'Inadequate' rating in March 2023"
     rf"(?:following|follows|followed|after|from)\s+(?:a|an|its|their|the)\s+previous\s+(?:overall\s+)?"
     rf"(?:rating\s+of\s+)?{Q}(?:\s+rating)?(?:\s+in\s+(?P<d>{DATE}))?",
@@ -79,7 +82,10 @@ _RETAINED = re.compile(rf"retain(?:s|ed|ing)\s+(?:its|their|the)\s+{Q}\s+rating"
 _STAYED = re.compile(
     r"(?:overall\s+)?rating\s+(?:has\s+)?(?:stayed|stays|remained|remains)\s+the\s+same|"
     r"(?:overall\s+)?rating\s+(?:is|was|has\s+been)\s+unchanged", _I)
-_REMAINS = re.compile(rf"\b(?:remains?|remained|still)\s+(?:rated\s+)?{Q}", _I)
+_REMAINS = re.compile(
+    rf"\b(?:(?:remains?|remained|still)\s+(?:rated\s+)?|again\s+(?:been\s+)?(?:rated|judged|graded)\s+(?:as\s+)?|"
+    rf"again\s+received\s+an?\s+(?:overall\s+)?(?:rating\s+of\s+)?|(?=['\"]?(?:{RATING_WORDS})['\"]?\s+"
+    rf"(?:rating\s+)?(?:again\b|for\s+(?:a|the)\s+(?:second|third|fourth)\s+(?:time|consecutive)))){Q}", _I)
 _DRAGGED = re.compile(r"\b(?:dragg|pull|brought|bring|would\s+have)\w*\b[^.]{0,40}$", _I)
 _LAST_DATE = re.compile(
     rf"(?:last|previous(?:ly)?)\s+(?:inspect(?:ed|ion)|visited)\b[^.]{{0,70}}?\bin\s+(?P<d>{DATE})\b|"
@@ -101,7 +107,7 @@ def find_previous(sents: list[Sentence], main: Unit | None) -> list[Previous]:
                     continue  # "leadership improved from 'RI' to ..." is about an aspect
                 rating = canonical_rating(m.group("r"))
                 date = m.groupdict().get("d") or _sentence_date(s.text)
-                unit = _subject_unit(s.text[: m.start()])
+                unit = _subject_unit(s.text[: m.start()], s.context)
                 kind = _kind(s.text, unit, main)
                 out.append(Previous(rating, date, unit, kind, (s.start + m.start(), s.start + m.end())))
         if _FORMER.search(s.text):
@@ -153,9 +159,9 @@ def _about_unit(subject: str) -> bool:
     return bool(named or _GENERIC.search(subject))
 
 
-def _subject_unit(before: str) -> Unit | None:
-    """The unit named closest before a phrase, if any."""
-    mentions = find_mentions(before)
+def _subject_unit(before: str, context: str = "") -> Unit | None:
+    """The unit named closest before a phrase, if any ('Haringey was last inspected ...')."""
+    mentions = find_mentions(before) or find_bare(before, context)
     return mentions[-1].unit if mentions else None
 
 
@@ -246,7 +252,7 @@ def _overall_in(s: Sentence, masked) -> list[Rated]:
                 continue
             rating = canonical_rating(m.group("r"))
             subject = s.text[: m.start()]
-            units = _subject_units(subject, s.text) or [None]
+            units = _subject_units(subject, s.context) or [None]
             if units == [None] and _AGGREGATE.search(subject + " " + (m.groupdict().get("obj") or "")):
                 continue  # "In PDUs rated 'Inadequate' overall, ..." is about many units
             out += [Rated(u, rating, 1, pos) for u in units]
@@ -308,7 +314,7 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
             continue
         if respectively:
             continue
-        units = _subject_units(subject, s.text, strict=True)
+        units = _subject_units(subject, s.context, strict=True)
         if units:
             out += [Rated(u, rating, 1 if not s.in_title else 2, pos) for u in units]
         elif _GENERIC.search(_APPOSITIVE.sub(" ", subject).rstrip() + " ") and not _ASPECT_WORDS.search(
@@ -323,9 +329,10 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
 def _respectively(s: Sentence, subject: str, clause: str) -> list[Rated]:
     """'A and B have been rated 'Good' and 'Requires improvement', respectively'."""
     ratings = [canonical_rating(m.group("r")) for m in re.finditer(Q, clause[len(subject):] if clause.startswith(subject) else clause, _I)]
-    units = _subject_units(subject, s.text)
+    units = _subject_units(subject, s.context)
     if units and len(units) == len(ratings) and None not in units:
-        return [Rated(u, r, 1, s.start) for u, r in zip(units, ratings)]
+        pos = s.start + max(0, s.text.find(clause))
+        return [Rated(u, r, 1, pos) for u, r in zip(units, ratings)]
     return []
 
 

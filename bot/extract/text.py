@@ -53,6 +53,11 @@ class Sentence:
     start: int
     in_notes: bool = False
     in_title: bool = False
+    title: str = ""  # the headline: it tells a bare place name's type ("youth justice services")
+
+    @property
+    def context(self) -> str:
+        return f"{self.text}\n{self.title}"
 
 
 _NOTES = re.compile(r"^\s*(?:notes? (?:to|for) (?:the )?editors?|ends)\s*:?\s*$", re.I | re.M)
@@ -81,7 +86,11 @@ def _add(out: list, text: str, start: int, end: int, notes: int, title_end: int)
     stripped = chunk.strip()
     if stripped:
         offset = start + chunk.index(stripped[0])
-        out.append(Sentence(stripped, offset, offset >= notes, offset < title_end))
+        out.append(Sentence(stripped, offset, offset >= notes, offset < title_end, text[:title_end]))
+
+
+_ONE = rf"['\"]?(?:{RATING_WORDS})\b['\"]?"
+_RATING_LIST = re.compile(rf"{_ONE}(?:\s*(?:,|and|or|,\s*and|,\s*or)\s*{_ONE}){{2,}}", re.I)
 
 
 def is_boilerplate(sentence: str) -> bool:
@@ -89,8 +98,9 @@ def is_boilerplate(sentence: str) -> bool:
     low = sentence.casefold()
     if "four-point scale" in low or "four point scale" in low or "rates specific aspects" in low:
         return True
-    found = {canonical_rating(m.group("r")) for m in re.finditer(Q, sentence, re.I)}
-    return len(found) >= 3
+    # A list of three or more ratings ("'Outstanding', 'Good', 'Requires improvement' and
+    # 'Inadequate'") is the scale; ratings given to named units in one sentence are not.
+    return bool(_RATING_LIST.search(sentence))
 
 
 # Page furniture that text extraction leaves in: cookie banners, skip links, the OGL licence
@@ -102,6 +112,11 @@ _CHROME = [
         r"^All content is available under the Open Government Licence.*?"
         r"This publication is available at:\s*(?:\n\s*https?://\S+)?\s*$", re.S | re.M),
     # (kept when the date follows on the next line: "Published\n12 June 2024")
+    # "Related stories" blocks and "Related: ..." lines name other units with other ratings
+    re.compile(r"^(?:Related(?: stories| content| news| topics| articles| links)?|More on this story|"
+               r"Read more|More from [^\n]{0,40}|You may also like|Top stories|Most read)[ \t]*:?[ \t]*\n"
+               r"(?:[^\n]+\n?)*", re.M | re.I),
+    re.compile(r"^(?:Related|Read more|See also|Also read)[ \t]*:[^\n]*$", re.M | re.I),
     re.compile(r"^(?:Published|Last updated):?[ \t]*$(?!\n+[ \t]*\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4})", re.M),
 ]
 

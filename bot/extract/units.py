@@ -332,11 +332,9 @@ def find_bare(text: str, context: str = "") -> list[Mention]:
             out.append(Mention(chosen[0], m.start(), m.end()))
             continue
         # "Youth justice services in Bury and Rochdale": a PDU's name, but two youth services
-        for part in re.finditer(r"[^,&]+?(?=\s*(?:,|\band\b|&|$))", m.group(0)):
-            word = part.group(0).strip()
-            if word.casefold() in ("and", ""):
-                continue
-            unit = next((u for u in g.types_of(word) if u.type == kind), None)
+        for word in re.split(r"\s*(?:,|\band\b|&)\s*", m.group(0), flags=re.I):
+            unit = next((u for u in g.types_of(word) if u.type == kind), None) if word else None
             if unit:
-                out.append(Mention(unit, m.start() + part.start(), m.start() + part.end()))
+                at = m.start() + m.group(0).find(word)
+                out.append(Mention(unit, at, at + len(word)))
     return out
