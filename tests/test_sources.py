@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from test_fetch import DictCache  # the state store's cache interface, in memory
 
 from bot.config import SourceConfig, parse_config
 from bot.errors import ConfigError, SourceError
@@ -22,17 +23,6 @@ SEARCH_QUERY = "filter_organisations=hm-inspectorate-of-probation&order=-public_
 
 def source(cls, url, **kw):
     return cls(SourceConfig(name="test-source", type="x", url=url, **kw))
-
-
-class DictCache:
-    def __init__(self):
-        self.data = {}
-
-    def get_validators(self, url):
-        return self.data.get(url)
-
-    def set_validators(self, url, etag, last_modified):
-        self.data[url] = {"etag": etag, "last_modified": last_modified}
 
 
 # --- feed ------------------------------------------------------------------------------
