@@ -17,14 +17,21 @@ log = logging.getLogger(__name__)
 
 # Page furniture dropped before reading the article: it often names other units and ratings
 # ("related stories"), or is boilerplate that reads like content (cookie banners, licences).
-_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
+_DROP_TAGS = ("script", "style", "noscript", "nav", "footer", "aside", "form",
               "iframe", "svg", "button", "template", "select", "input")
 _DROP_HINT = re.compile(
     r"cookie|banner|related|share|social|breadcrumb|skip|navigation|menu|footer|promo|"
     r"newsletter|licen[cs]e|print-only|sidebar|most-read|more-on|subscribe|feedback|"
-    r"contents-list|metadata|advert", re.I)
-_MAIN_SELECTORS = ("main", "article", "[role=main]", "#main-content", "#content",
-                   ".govuk-govspeak", ".gem-c-govspeak", ".entry-content", ".post-content", "body")
+    r"contents-list|metadata|advert|widget|latest|recent|trending|top-stories|teaser|links-block|"
+    r"more-stories|read-more|also-like", re.I)
+# Headings that open a list of other stories (which name other units and ratings).
+_OTHER_STORIES = re.compile(
+    r"^\s*(?:related(?:\s+(?:stories|content|news|topics|articles|links))?|more\s+on\s+this\s+story|"
+    r"top\s+stories|most\s+(?:read|popular)|trending|you\s+may\s+also\s+like|latest\s+news|"
+    r"recent\s+(?:posts|news)|more\s+from\s+.{0,30}|read\s+more|see\s+also|elsewhere\s+on\s+.{0,30})\s*:?\s*$", re.I)
+# The article's own body first: "#content" and "main" often hold sidebars too.
+_MAIN_SELECTORS = ("article", "main", "[role=main]", ".entry-content", ".post-content", ".govuk-govspeak",
+                   ".gem-c-govspeak", "#main-content", "#content", "body")
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "div", "section", "blockquote",
            "dd", "dt", "pre", "table", "ul", "ol", "figcaption")
 _DATE_META = ("article:published_time", "og:published_time", "govuk:first-published-at",
@@ -40,8 +47,12 @@ def html_to_page(html: str | bytes, url: str = "") -> Page:
         c.extract()
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
+    for tag in soup.find_all("header"):
+        if not tag.find_parent(["article", "main"]):
+            tag.decompose()  # the site's header; an article's own header holds its headline and date
     for tag in soup.find_all(_is_furniture):
         tag.decompose()
+    _drop_story_lists(soup)
     main = next((m for sel in _MAIN_SELECTORS for m in [soup.select_one(sel)] if m), soup)
     reports = _report_links(main, url)
     text = _block_text(main)
@@ -62,8 +73,20 @@ def _report_links(main, base: str) -> tuple[str, ...]:
     return tuple(found[:2])
 
 
+def _drop_story_lists(soup) -> None:
+    """Remove blocks headed "More on this story", "Related topics", "Latest news" and the like."""
+    for heading in soup.find_all(["h2", "h3", "h4", "h5", "strong", "p", "span", "div"]):
+        if heading.decomposed or not _OTHER_STORIES.match(heading.get_text(" ", strip=True) or "x"):
+            continue
+        block = heading.parent if heading.parent and heading.parent.name not in ("body", "main", "article") else heading
+        nxt = heading.find_next_sibling()
+        if block is heading and nxt is not None and nxt.name in ("ul", "ol", "div", "section"):
+            nxt.decompose()
+        block.decompose()
+
+
 def _is_furniture(tag) -> bool:
-    if tag.name in ("html", "body", "main", "article") or tag.attrs is None:
+    if tag.name in ("html", "body", "main", "article") or tag.attrs is None or tag.decomposed:
         return False
     hint = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "") + " " + (tag.get("role") or "")
     return bool(hint.strip()) and bool(_DROP_HINT.search(hint))
@@ -85,7 +108,16 @@ def _meta_date(soup: BeautifulSoup) -> str | None:
         if tag and re.match(r"\d{4}-\d{2}-\d{2}", tag.get("content") or ""):
             return tag["content"][:10]
     time_tag = soup.find("time", attrs={"datetime": re.compile(r"^\d{4}-\d{2}-\d{2}")})
-    return time_tag["datetime"][:10] if time_tag else None
+    if time_tag:
+        return time_tag["datetime"][:10]
+    # A "Published 9 July 2021" line in the page's metadata block (dropped later as furniture).
+    from bot.extract.facts import find_published
+
+    for block in soup.find_all(class_=re.compile(r"meta|date|published|byline", re.I)):
+        found = find_published(block.get_text("\n", strip=True))
+        if found:
+            return found
+    return None
 
 
 def _block_text(root) -> str:

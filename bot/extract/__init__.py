@@ -41,7 +41,8 @@ def extract(text: str, *, title: str | None = None, published: str | None = None
         # explicit overall rating can make it a rated inspection.
         rated = [r for r in rated if r.tier == 1 and r.unit is not None]
     units = _assemble(body, sents, rated, previous, main, title)
-    if _OTHER_PUBLICATION.search(title or "") and not _named_in(title or "", units):
+    if (_OTHER_PUBLICATION.search(title or "") and not _named_in(title or "", units)) \
+            or len(_JOB_FIELDS.findall(body)) >= 2:
         units = []  # an annual report or a guide citing rated units is not an inspection report
     primary = [u for u in units if u[1]]
     return Extraction(
@@ -60,7 +61,11 @@ def extract(text: str, *, title: str | None = None, published: str | None = None
 _OTHER_PUBLICATION = re.compile(
     r"\bannual\s+report|effective\s+practice|\bthematic\b|\bguide\b|\bbulletin\b|\bresearch\b|"
     r"^blog\b|\bconsultation\b|inspection\s+programme|spotlight\s+review|\bappoint|\bjoins\b|"
-    r"\bvacanc|\brecruit|academic\s+insights|\bstandards\s+(?:review|framework)", re.I)
+    r"\bvacanc|\brecruit|academic\s+insights|\bstandards\s+(?:review|framework)|\bspeech\b|"
+    r"\bstatement\b|\bresponds?\s+to\b|\bresponse\s+to\b", re.I)
+# A job advert: its fields, not its headline, give it away.
+_JOB_FIELDS = re.compile(r"^\s*(?:salary|closing\s+date|how\s+to\s+apply|job\s+reference|grade|contract\s+type)\b\s*:?",
+                         re.I | re.M)
 
 
 def _named_in(title: str, units) -> bool:

@@ -65,6 +65,8 @@ _RECS = [
                rf"(?:made|issued|set\s+out|given)", _I),
     re.compile(rf"\b(?:the\s+report's|the\s+inspection's|its|their)\s+({NUM})\s+recommendations\b", _I),
 ]
+# "... makes four recommendations to the PDU and one to the regional leadership"
+_MORE_RECS = re.compile(rf"\s+to\s+[^,.;]{{1,60}}?\s+and\s+({NUM})\s+(?:more\s+|further\s+)?to\b", _I)
 _REC_HEADING = re.compile(r"^\s*recommendations\s*$", _I | re.M)
 _REC_ITEM = re.compile(r"^\s*[-•*]?\s*(\d{1,2})[.)]\s+\S", re.M)
 # The heading that ends the recommendations section ("Background", "1. Organisational delivery").
@@ -81,7 +83,8 @@ def count_recommendations(text: str, sents: list[Sentence]) -> int | None:
         for rx in _RECS:
             m = rx.search(s.text)
             if m:
-                return to_int(m.group(1))
+                more = _MORE_RECS.match(s.text, m.end())
+                return to_int(m.group(1)) + (to_int(more.group(1)) if more else 0)
     return _numbered_list(text)
 
 

@@ -43,7 +43,8 @@ _PREV_PATTERNS = [
     rf"and\s+(?:was|were)|where\s+(?:it|they)\s+(?:was|were)|were\s+also|was\s+also|also)"
     rf"\s+(?:been\s+)?{_VERB}\s+(?:as\s+)?{Q}(?:\s+overall)?(?:,?\s+(?:back\s+)?in\s+(?P<d>{DATE}))?",
     # "rated good when it was last inspected in 2019", "rated 'Good' at its last inspection"
-    rf"{_VERB}\s+(?:as\s+)?{Q}\s+(?:when\s+(?:it|they)\s+(?:was|were)\s+(?:last|previously)\s+inspected|"
+    rf"{_VERB}\s+(?:as\s+)?{Q}\s+(?:when\s+(?:it|they|we|inspectors|the\s+inspectorate)\s+(?:was\s+|were\s+)?"
+    rf"(?:last|previously)\s+(?:inspected|visited)|"
     rf"(?:at|in|during)\s+(?:its|their|the|our)\s+(?:last|previous)\s+inspection)(?:\s+in\s+(?P<d>{DATE}))?",
     # "At our last inspection of the region in 2023, it was rated 'RI'"; "...; it was rated 'X'"
     rf"(?<!since\s)(?:last|previous)\s+(?:inspection\b|inspected\b|visited\b)[^.]{{0,100}}?(?:[;,]|\band\b)?\s*"
@@ -61,6 +62,11 @@ _PREV_PATTERNS = [
     # "which we inspected in March 2019 and rated 'Good'"; "inspected last year, was rated outstanding"
     rf"(?:inspected|visited)\s+(?:in\s+(?P<d>{DATE})|last\s+year|earlier\s+this\s+year),?\s+(?:and\s+)?"
     rf"(?:was\s+|were\s+)?(?:rated|judged|graded)\s+(?:it\s+)?(?:as\s+)?{Q}",
+    # "improving on the 'Requires improvement' rating it received in 2021"
+    rf"(?:the|its|their|an?)\s+{Q}\s+rating\s+(?:it|they|the\s+\w+)\s+(?:received|was\s+given|were\s+given|got|had)"
+    rf"(?:\s+in\s+(?P<d>{DATE}))?",
+    # "three years after it required improvement"
+    rf"(?:after|since|before)\s+(?:it|they|the\s+\w+)\s+(?={RATING_WORDS[RATING_WORDS.index('requir'):]}){Q}",
     # "following a previous 'Inadequate' rating in March 2023"
     rf"(?:following|follows|followed|after|from)\s+(?:a|an|its|their|the)\s+previous\s+(?:overall\s+)?"
     rf"(?:rating\s+of\s+)?{Q}(?:\s+rating)?(?:\s+in\s+(?P<d>{DATE}))?",
@@ -78,6 +84,11 @@ _PREV_PATTERNS = [
 ]
 # Each starts at a word boundary: "Northumberland were judged" is not "and were judged".
 _PREV_RE = [re.compile(r"\b" + p, _I) for p in _PREV_PATTERNS]
+_MOVED_FROM = _PREV_RE[-1]  # "improved from X to Y": only when its subject is the unit
+# "...; in 2019 it was rated 'Good'" (a clause start, where a word boundary cannot stand)
+_PREV_RE.append(re.compile(
+    rf"(?:^|(?<=[;:])\s*|\bbut\s+|\band\s+)in\s+(?P<d>{DATE}),?\s+(?:it|they|the\s+\w+)\s+(?:was|were)\s+"
+    rf"(?:rated|judged|graded)\s+(?:as\s+)?{Q}", _I))
 _RETAINED = re.compile(rf"retain(?:s|ed|ing)\s+(?:its|their|the)\s+{Q}\s+rating", _I)
 _STAYED = re.compile(
     r"(?:overall\s+)?rating\s+(?:has\s+)?(?:stayed|stays|remained|remains)\s+the\s+same|"
@@ -103,7 +114,7 @@ def find_previous(sents: list[Sentence], main: Unit | None) -> list[Previous]:
             for m in rx.finditer(s.text):
                 if _DRAGGED.search(s.text[: m.start()]):
                     continue  # "dragged the overall rating down from 'good' to ..." is a sub-rating
-                if rx is _PREV_RE[-1] and not _about_unit(s.text[: m.start()]):
+                if rx is _MOVED_FROM and not _about_unit(s.text[: m.start()]):
                     continue  # "leadership improved from 'RI' to ..." is about an aspect
                 rating = canonical_rating(m.group("r"))
                 date = m.groupdict().get("d") or _sentence_date(s.text)
@@ -182,12 +193,12 @@ _OVERALL = [
     rf"gives?|gave|awarded|awards)\s+(?P<obj>(?:the|this|that|its|their)\s+(?:\w+\s+){{0,2}})?"
     rf"(?:an?\s+|the\s+)?overall\s+(?:regional\s+)?(?:rating|grade|judgement)\s+(?:of\s+|as\s+)?{Q}",
     # "rated 'Requires improvement' overall", "rated the sufficiency ... as 'RI' overall"
-    rf"(?:rated|judged|graded|assessed)\s+(?P<obj>[^.]{{0,70}}?\s+)?(?:as\s+|to\s+be\s+)?{Q}\s+overall",
+    rf"(?:rated|judged|graded|assessed|found|considered)\s+(?P<obj>[^.]{{0,70}}?\s+)?(?:as\s+|to\s+be\s+)?{Q}\s+overall",
     # "The overall rating is 'Good'", "resulting in the overall rating of 'Inadequate'"
-    rf"overall\s+(?:regional\s+)?rating\s+(?:is|was|of|has\s+been)\s+{Q}",
+    rf"overall\s+(?:regional\s+)?rating\s*(?:is|was|of|has\s+been|[:–-])?\s*{Q}",
     # "each received the lowest rating possible ('Inadequate')"
-    rf"(?:each|both|all)?\s*received\s+the\s+(?:lowest|highest)\s+(?:possible\s+)?rating"
-    rf"(?:\s+possible)?\s*\(?\s*{Q}",
+    rf"(?:each|both|all)?\s*(?:received|been\s+awarded|been\s+given|awarded|given|achieved)\s+the\s+"
+    rf"(?:lowest|highest|top)\s+(?:possible\s+)?rating(?:\s+possible)?\s*[(–:-]?\s*{Q}",
 ]
 _OVERALL_RE = [re.compile(p, _I) for p in _OVERALL]
 _RATED_RE = re.compile(
@@ -198,11 +209,11 @@ _RATED_RE = re.compile(
     # "has improved from 'Requires improvement' to 'Good'": the rating it moved to
     rf"(?:improved|risen|rose|climbed|dropped|fallen|fell|slipped|declined|downgraded|upgraded|"
     rf"moved|gone)\s+from\s+['\"]?(?:{RATING_WORDS})['\"]?\s+to)\s+"
-    rf"(?:as\s+|to\s+be\s+)?{Q}", _I)
+    rf"(?:as\s+|to\s+be\s+|to\s+(?=requir))?{Q}", _I)
 _SIBLING_RE = [
     re.compile(rf",?\s*which\s+(?:also\s+|both\s+|all\s+|each\s+)*(?:received|was\s+given|achieved|got)\s+an?\s+"
                rf"(?:overall\s+)?rating\s+of\s+{Q}", _I),
-    re.compile(rf"\((?:both\s+|all\s+|each\s+)?(?:also\s+)?(?:rated|judged)\s+(?:as\s+)?{Q}\s*\)", _I),
+    re.compile(rf"\((?:both\s+|all\s+|each\s+)?(?:also\s+)?(?:(?:rated|judged)\s+(?:as\s+)?)?{Q}\s*\)", _I),
     re.compile(rf",?\s*which\s+(?:were|was)\s+(?:also\s+|both\s+|all\s+|each\s+)*(?:rated|judged)\s+"
                rf"(?:as\s+)?{Q}", _I),
 ]
@@ -252,15 +263,18 @@ def _overall_in(s: Sentence, masked) -> list[Rated]:
                 continue
             rating = canonical_rating(m.group("r"))
             subject = s.text[: m.start()]
-            units = _subject_units(subject, s.context) or [None]
+            obj = m.groupdict().get("obj") or ""
+            named = [x.unit for x in find_mentions(obj)] if not _ASPECT_WORDS.search(obj) else []
+            units = named or _subject_units(subject, s.context) or [None]
             if units == [None] and _AGGREGATE.search(subject + " " + (m.groupdict().get("obj") or "")):
                 continue  # "In PDUs rated 'Inadequate' overall, ..." is about many units
             out += [Rated(u, rating, 1, pos) for u in units]
     return out
 
 
+_ACTIVE_RE_DOC = "'We have rated X as', 'found X to be', 'gave X a ... rating'"
 _ACTIVE_RE = re.compile(
-    rf"\b(?:rated\s+(?P<obj>[^.'\"]{{3,90}}?)\s+(?:as\s+)?|(?:gave|awarded|given)\s+(?P<obj2>[^.'\"]{{3,90}}?)\s+"
+    rf"\b(?:(?:rated|found|judged|considered|assessed)\s+(?P<obj>[^.'\"]{{3,90}}?)\s+(?:as\s+|to\s+be\s+)?|(?:gave|awarded|given)\s+(?P<obj2>[^.'\"]{{3,90}}?)\s+"
     rf"an?\s+(?:overall\s+)?(?=['\"]?(?:{RATING_WORDS})['\"]?\s+rating)){Q}(?!\s+overall)", _I)
 
 
@@ -270,6 +284,8 @@ def _active_in(s: Sentence, masked) -> list[Rated]:
     for m in _ACTIVE_RE.finditer(s.text):
         pos = s.start + m.start("r")
         obj = m.group("obj") or m.group("obj2")
+        if re.search(rf"\b(?:{RATING_WORDS})\b", obj, _I) or re.match(r"\s*that\b", obj, _I):
+            continue  # "rated outstanding ... after it required improvement"; "found that ..."
         if _masked(pos, masked) or _FOR_ASPECT.match(s.text[m.end():]) or _ASPECT_WORDS.search(obj):
             continue
         units = [x.unit for x in find_mentions(obj)]
@@ -337,7 +353,7 @@ def _respectively(s: Sentence, subject: str, clause: str) -> list[Rated]:
 
 
 _APPOSITIVE = re.compile(
-    r",\s*(?:which|who|that|run\s+by|based\s+in|covering|serving|led\s+by|part\s+of)\b[^,]*,\s*$", _I)
+    r",\s*(?:which|who|that|run\s+by|based\s+in|covering|serving|led\s+by|part\s+of)\b.*,\s*$", _I)
 
 
 def _subject_units(subject: str, sentence: str, strict: bool = False) -> list[Unit]:

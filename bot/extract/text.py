@@ -30,7 +30,10 @@ def normalise(text: str) -> str:
     """Straight quotes, plain spaces, entities decoded, tidy line breaks."""
     text = html.unescape(text).translate(_QUOTES)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub(r"[ \t\f\v]+", " ", text)
+    # Markdown/pipe tables ("| Overall rating | Inadequate |") read like PDF tables: cells by tabs.
+    text = re.sub(r"(?m)^[ \t]*\|(.*)\|[ \t]*$", lambda m: m.group(1).replace("|", "\t"), text)
+    # Runs of blanks become one space, or one tab where a tab separated table cells.
+    text = re.sub(r"[ \t\f\v]+", lambda m: "\t" if "\t" in m.group(0) else " ", text)
     text = re.sub(r" *\n *", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 

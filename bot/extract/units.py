@@ -29,7 +29,7 @@ _SUFFIXES = {
 }
 _SUFFIX_RE = re.compile(
     r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _SUFFIXES.items()) + r")\b"
-    r"(?:\s*\((?:pdu|yjs|yjps|yos|yot|crc|nps)\*?\))?",
+    r"(?:\s*\((?:[A-Z]{2,8}\s+)?(?:pdu|yjs|yjps|yos|yot|crc|nps)\*?\))?",
     re.IGNORECASE,
 )
 # Words that may sit inside a name between capitalised words ("Newcastle upon Tyne").
@@ -134,7 +134,7 @@ def _flexible(core: str) -> str:
             out.append(r"st\.?")
         else:
             out.append(re.escape(word))
-    return r"[\s,]+".join(out)
+    return r"[\s,-]+".join(out)
 
 
 @lru_cache(maxsize=1)
@@ -204,7 +204,7 @@ def canonical_from_label(name: str, kind: str | None = None) -> Unit | None:
 
 # --- finding names in text -------------------------------------------------------------
 
-_SUFFIX_WORD = re.compile(r"PDU|YJS|YJPS|YOS|YOT|CRC|NPS|Unit|Team", re.I)
+_SUFFIX_WORD = re.compile(r"PDU|YJS|YJPS|YOS|YOT|CRC|NPS|Unit|Team|Company|Service", re.I)
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.-]*|&|,|\(|\)")
 
 
@@ -216,7 +216,7 @@ def find_mentions(text: str) -> list[Mention]:
         start, name = _name_before(text, m.start(), kind)
         if not name:
             continue
-        unit = _resolve(name, kind, m.group(0))
+        unit = _resolve(name, kind, m.group(kind))
         if unit:
             mentions.append(Mention(unit, start, m.end()))
     # Regions are also named as "Probation Service – North East region" or "NPS South West".
