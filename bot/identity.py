@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that say how a reader arrived, never which article it is.
 _TRACKING = frozenset({"fbclid", "gclid", "ocid", "cmpid", "xtor", "mc_cid", "mc_eid"})
@@ -82,3 +82,10 @@ def _clean_query(query: str) -> str:
     """The query without tracking parameters, sorted so that order does not matter."""
     pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _is_tracking(k)]
     return urlencode(sorted(pairs))
+
+
+def display_url(url: str) -> str:
+    """The link as people should see it: the address as published, less tracking and fragment."""
+    parts = urlsplit(url)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)])
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))

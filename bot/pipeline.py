@@ -15,6 +15,7 @@ from bot.errors import BotError, InputError, SourceError
 from bot.extract import extract
 from bot.fetch import Fetcher
 from bot.history import Store
+from bot.identity import display_url
 from bot.models import Alert, Extraction, Item, UnitRating
 from bot.notify import DeliveryReport, Notifier, build_notifiers
 from bot.sources import SOURCE_TYPES
@@ -238,7 +239,7 @@ def _extract_and_record(config, store, notifiers, item: Item, page, report, now,
     result = extract(page.text, title=page.title or item.title, published=page.published)
     published = result.published or (item.published.date().isoformat() if item.published else None)
     too_old = report.silent or _too_old(config, item, published, now)
-    links = (item.url,)
+    links = (display_url(item.url),)  # as published, less "?utm_source=rss" and "#0"
     if result.is_inspection and page.report_links and fetcher is not None:
         result, links = _with_report(fetcher, result, page.report_links[0], links)
     for unit in result.units:
@@ -297,7 +298,7 @@ def _record_unit(store, notifiers, item, result: Extraction, unit: UnitRating, p
     eid = event_id(key, published, unit.rating, item.key)
     alert = Alert(event_id=eid, unit=unit, direction=direction, previous_rating=previous,
                   previous_published=previous_published, published=published, title=result.title,
-                  findings=result.findings, links=links or (item.url,),
+                  findings=result.findings, links=links or (display_url(item.url),),
                   chief_inspector=result.chief_inspector, standards=dict(result.standards))
     alerted = not (too_old or sibling)
     if alerted:
@@ -315,7 +316,7 @@ def _record_unit(store, notifiers, item, result: Extraction, unit: UnitRating, p
 
 def _merge(store, notifiers, record: dict, unit, item, result: Extraction, published, links=()) -> None:
     """A later source retells an event: add its link and missing fields; update sent messages."""
-    changes = merge_record(record, unit, item.url, title=result.title, published=published,
+    changes = merge_record(record, unit, display_url(item.url), title=result.title, published=published,
                            findings=result.findings, standards=result.standards) or {}
     known = changes.get("links") or record.get("links") or []
     extra = [link for link in links if link not in known]

@@ -102,3 +102,11 @@ def test_other_urls_are_not_unwrapped(url):
 
 def test_malformed_url_does_not_crash():
     assert canonical_url("http://[::1") == "http://[::1"
+
+
+def test_display_url_keeps_the_address_as_published_without_tracking():
+    from bot.identity import display_url
+
+    assert display_url("http://www.bbc.co.uk/news/articles/c9x?at_medium=RSS&at_campaign=rss#0") == \
+        "http://www.bbc.co.uk/news/articles/c9x"
+    assert display_url("https://example.org/r?id=4&utm_source=rss") == "https://example.org/r?id=4"
