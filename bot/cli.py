@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import logging
 import os
@@ -72,12 +73,15 @@ def _common(defaults: bool) -> argparse.ArgumentParser:
 
 def _parser() -> argparse.ArgumentParser:
     common = _common(False)
-    parser = argparse.ArgumentParser(prog=PROG, parents=[_common(True)], description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog=PROG, parents=[_common(True)],
+        description="Watch HM Inspectorate of Probation inspections and alert when a unit's rating changes.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name, func, configure in _COMMANDS:
         p = sub.add_parser(name, parents=[common], help=func.__doc__.splitlines()[0],
-                           description=func.__doc__)
+                           description=inspect.cleandoc(func.__doc__),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
         configure(p)
         p.set_defaults(func=func)
     return parser
