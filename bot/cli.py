@@ -233,6 +233,8 @@ def cmd_backfill(args) -> int:
     from bot.config import load_config
     from bot.pipeline import backfill
 
+    if not (args.log_level or os.environ.get("LOG_LEVEL") or args.verbose):
+        logging.getLogger("bot.pipeline").setLevel(logging.INFO)  # long work: show progress
     report = backfill(load_config(args.config), pages=args.pages)
     print(f"Backfill: {report.summary()}")
     for line in report.failures:

@@ -163,6 +163,7 @@ def _poll_source(config, source_config, store, fetcher, cache, report, now) -> N
     for item in fresh:
         store.add_pending_item(_item_record(item))
     cache.commit()  # only now: the listed items are safe in state
+    log.info("source %s: %d items listed, %d new", source.name, len(items), len(fresh))
     status = store.record_poll(source.name, ok=True, items=len(fresh), when=now)
     _note_outage(config, store, status, report)
 
@@ -200,6 +201,7 @@ def _read_item(config, store, fetcher, notifiers, item: Item, report, now) -> No
         return
     if report.silent and not (item.published and _too_old(config, item, None, now)):
         return  # backfill records only what is old; recent items wait for a normal run to alert
+    log.info("reading %s", item.url)
     try:
         response = fetcher.get(item.url)
         page = bytes_to_page(response.body, response.url, response.headers.get("content-type", ""))
