@@ -76,8 +76,8 @@ def _named_in(title: str, units) -> bool:
 
 def _main_unit(body: str, title: str) -> Unit | None:
     """The unit the text is about: named in the headline, else first named in the text."""
-    for chunk in (title, body[:600], body):
-        found = find_mentions(chunk) or (find_bare(chunk) if chunk is title else [])
+    for chunk, bare in ((title, False), (body[:600], False), (title, True), (body, False)):
+        found = find_bare(chunk) if bare else find_mentions(chunk)
         if found:
             return found[0].unit
     return None

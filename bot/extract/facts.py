@@ -115,7 +115,7 @@ _PUBLISHED = [
     # News pages glue the byline to the date: "Reporting ServicePublished 15th Nov 2024".
     re.compile(rf"(?:(?<![A-Za-z])[Pp]ublished|(?<=[a-z])Published|(?<![A-Za-z])[Pp]osted)\s*:?\s+{_DMY}"),
     # A byline ending in its date: "Posted by Jane Smith, 14 February 2024"
-    re.compile(rf"^\s*(?:Posted|Published|Written)?\s*[Bb]y\s+[^,\n]{{2,60}},\s*(?:on\s+)?{_DMY}\s*$", re.M),
+    re.compile(rf"^\s*(?:Posted|Published|Written)?\s*[Bb]y\s+[^\n]{{2,120}}?,\s*(?:on\s+)?{_DMY}\s*$", re.M),
 ]
 
 
@@ -157,10 +157,12 @@ _NAME = r"((?:Dame|Sir|Dr|Professor)?\s*[A-Z][a-z]+(?:[ -][A-Z][a-z'’]+){1,2})
 _POSTNOMINALS = r"(?:,?\s+(?:CBE|OBE|MBE|KC|QC|QPM|DBE|KBE|CB))*"
 _CI = r"(?i:chief\s+inspector\s+of\s+probation)"
 _CHIEF = [
-    re.compile(rf"{_NAME}{_POSTNOMINALS},?\s*\n*\s*(?i:(?:the\s+)?(?:then\s+|outgoing\s+|former\s+|new\s+|interim\s+)?"
+    re.compile(rf"{_NAME}{_POSTNOMINALS},?\s*\n*\s*(?i:(?:the\s+)?(?:(?:then|outgoing|former|new|interim|incoming|acting|"
+               rf"newly\s+appointed)\s+)?"
                rf"(?:hm\s+|his\s+majesty's\s+|her\s+majesty's\s+)?){_CI}"),
     re.compile(rf"(?i:(?:hm\s+)?){_CI},?\s+{_NAME}"),
     re.compile(rf"{_NAME},\s+(?i:(?:the\s+)?(?:hm\s+)?chief\s+inspector),?\s+(?i:said|added|says)\b"),
+    re.compile(rf"{_NAME}{_POSTNOMINALS}\s+(?i:(?:has\s+been\s+|is\s+)?appointed\s+(?:as\s+)?(?:the\s+new\s+)?(?:hm\s+)?){_CI}"),
 ]
 _TITLES = re.compile(r"^(?:Dame|Sir|Dr|Professor)\s+")
 _NOT_NAMES = {"Chief", "Inspector", "Probation", "Said", "Foreword", "From", "The", "HM", "His", "Her",

@@ -229,6 +229,10 @@ _WHICH = re.compile(r",?\s*which\s+(?:(?:were|was|are|is|have\s+been|has\s+been)
 _AGGREGATE = re.compile(
     r"\b(?:pdus|services|units|regions|teams|those|cases|areas|divisions|crcs|yjss|per\s+cent|"
     r"\d+\s+of\s+the|most|many|some|all\s+the)\s*(?:\w+\s*)?$", _I)
+_GENERIC_HEAD = re.compile(
+    r"^\s*(?:the|this)\s+(?:\w+\s+)?(?:company|service|pdu|unit|crc|yjs|yot|yos|team|probation\s+service)\b"
+    r"\s+(?:supervising|covering|serving|responsible\s+for|that\s+(?:supervises|covers|serves)|"
+    r"which\s+(?:supervises|covers|serves)|in|for|across)\b", _I)
 _EACH = re.compile(r"\b(?:each|both)\b", _I)
 _SERVICES = re.compile(r"^\s*(?:the\s+)?(?:probation\s+services|youth\s+(?:justice|offending)\s+services|pdus)\b", _I)
 _ASPECT_WORDS = re.compile(
@@ -245,6 +249,7 @@ def find_ratings(sents: list[Sentence], masked: list[tuple[int, int]]) -> list[R
             continue
         out += _overall_in(s, masked)
         out += _active_in(s, masked)
+        out += _requires_in(s, masked)
         out += _siblings_in(s, masked)
         out += _rated_in(s, masked)
     return out
@@ -336,9 +341,33 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
         elif _GENERIC.search(_APPOSITIVE.sub(" ", subject).rstrip() + " ") and not _ASPECT_WORDS.search(
                 _APPOSITIVE.sub(" ", subject)[-40:]):
             out.append(Rated(None, rating, 2, pos))
+        elif _GENERIC_HEAD.match(subject) and len(subject.split()) <= 20:
+            # "The private company supervising ... across Kent, Surrey and Sussex has been rated"
+            out.append(Rated(None, rating, 2, pos))
         elif _EACH.search(subject[-12:] + m.group(0)) and _SERVICES.search(subject):
             # "Probation services ... in three areas of London have each been rated 'Inadequate'"
             out.append(Rated(None, rating, 2, pos))
+    return out
+
+
+_REQUIRES_RE = re.compile(r"\b(?P<r>requir(?:es|ed)\s+improvement)\b(?!\s+(?:in|to|with|across|for|on|around)\b)", _I)
+
+
+def _requires_in(s: Sentence, masked) -> list[Rated]:
+    """'Croydon PDU required improvement, according to inspectors': the rating as the verb."""
+    out = []
+    for m in _REQUIRES_RE.finditer(s.text):
+        pos = s.start + m.start("r")
+        subject = s.text[: m.start()]
+        if _masked(pos, masked) or re.search(r"(?:\b(?:rated|judged|graded|as|be|been|was|is|still|and)\s*|[('\"])$",
+                                             subject.rstrip() if subject[-1:] == " " else subject, _I):
+            continue  # read by the other forms, or not the verb ("rated as requires improvement")
+        units = _subject_units(subject, s.context, strict=True)
+        tail = subject[-3:] if not units else ""
+        if units and not tail.strip(" ,"):
+            out += [Rated(u, "Requires improvement", 1 if not s.in_title else 2, pos) for u in units]
+        elif not units and _GENERIC.search(subject) and not re.search(r"\b(?:it|they|we|inspectors)\s*$", subject, _I):
+            out.append(Rated(None, "Requires improvement", 2, pos))
     return out
 
 

@@ -313,6 +313,7 @@ def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+_REGION_NAMES = re.compile(r"(?<![\w-])(?:" + "|".join(_flexible(norm(r)) for r in REGIONS) + r")(?![\w-])", re.I)
 _NOT_A_UNIT = re.compile(
     r"\s+(?:(?:County|City|Borough|District|Metropolitan)\s+)?(?:Council|Police|Constabulary|"
     r"Fire|NHS|Health\s+Board|Courts?|Prison|Crown\s+Court|Magistrates)", re.I)
@@ -324,7 +325,10 @@ def find_bare(text: str, context: str = "") -> list[Mention]:
     youth = re.search(r"\byouth|\bchild|\byjs\b|\byos\b|\byot\b", context or text, re.I)
     out = []
     kind = "YJS" if youth else "PDU"
+    regions = [r.span() for r in _REGION_NAMES.finditer(text)]
     for m in g.bare_re.finditer(text):
+        if any(a <= m.start() and m.end() <= b and (b - a) > (m.end() - m.start()) for a, b in regions):
+            continue  # "Surrey" inside "Kent, Surrey and Sussex" names a region, not Surrey PDU
         if _NOT_A_UNIT.match(text, m.end()):
             continue  # "Lincolnshire County Council", "Kent Police" are partners, not units
         chosen = [u for u in g.types_of(m.group(0)) if u.type == kind] or g.part_of(m.group(0), kind)
