@@ -8,10 +8,11 @@ from bot.extract.facts import (
     count_recommendations, find_chief_inspector, find_published, find_scores, find_standards,
     headline_findings, table_overall,
 )
-from bot.extract.ratings import (
-    Previous, Rated, find_previous, find_previous_date, find_ratings, find_remains,
-    first_inspection_for_all, is_first_inspection,
+from bot.extract.previous import (
+    Previous, find_previous, find_previous_date, find_remains, first_inspection_for_all,
+    is_first_inspection,
 )
+from bot.extract.ratings import Rated, find_ratings
 from bot.extract.text import Q, canonical_rating, normalise, sentences, strip_chrome
 from bot.extract.units import Unit, find_bare, find_mentions, gazetteer
 from bot.models import Extraction, UnitRating, direction_between
