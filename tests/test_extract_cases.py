@@ -1,4 +1,4 @@
-"""The extractor against 210 hand-labelled texts of our own, field by field.
+"""The extractor against 270 hand-labelled texts of our own, field by field.
 
 Each case is a whole text (press release, report page, GOV.UK or BBC page as HTML, regional
 story, or a publication that is not an inspection report) with the answers a careful reader

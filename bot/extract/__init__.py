@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.extract.facts import (
-    count_recommendations, find_chief_inspector, find_published, find_scores, find_standards,
+    count_recommendations, find_chief_inspector, recommendations_per_unit, find_published, find_scores, find_standards,
     headline_findings, table_overall,
 )
 from bot.extract.previous import (
@@ -113,6 +113,7 @@ def _assemble(body, sents, rated, previous, main, title) -> list[tuple[UnitRatin
     ordered = sorted(best.values(), key=lambda x: (not x[0].primary, x[0].pos))
     scores = _scores_by_unit(body, main)
     recs = count_recommendations(body, sents)
+    per_unit = recommendations_per_unit(body)
     first = is_first_inspection(body)
     first_all = first_inspection_for_all(body)
     out = []
@@ -129,7 +130,7 @@ def _assemble(body, sents, rated, previous, main, title) -> list[tuple[UnitRatin
             name=unit.name, type=unit.type, region=unit.region, rating=r.rating,
             previous_rating=prev, previous_inspection=prev_date, direction=direction,
             score=scores.get(unit.name) or (scores.get(None) if is_main else None),
-            recommendations=recs if i == 0 else None,
+            recommendations=per_unit.get(unit.name, recs if i == 0 else None),
         ), r.primary))
     return out
 

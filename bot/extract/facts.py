@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from bot.extract.text import MONTHS, RATING_WORDS, Sentence, canonical_rating, is_boilerplate
+from bot.extract.units import find_mentions
 
 _I = re.IGNORECASE
 _NUMBERS = {
@@ -66,7 +67,19 @@ _RECS = [
     re.compile(rf"\b(?:the\s+report's|the\s+inspection's|its|their)\s+({NUM})\s+recommendations\b", _I),
 ]
 # "... makes four recommendations to the PDU and one to the regional leadership"
-_MORE_RECS = re.compile(rf"\s+to\s+[^,.;]{{1,60}}?\s+and\s+({NUM})\s+(?:more\s+|further\s+)?to\b", _I)
+_MORE_RECS = re.compile(rf"\s+to\s+[^,.;]{{1,60}}?\s+and\s+({NUM})\s+(?:more\s+|further\s+)?to\s+(?P<to>[^,.;]{{1,60}})", _I)
+_PER_UNIT_RECS = re.compile(rf"\b({NUM})\s+(?:\w+\s+)?recommendations?\s+to\s+(?P<a>[^,.;]{{2,60}}?)\s+and\s+"
+                            rf"({NUM})\s+to\s+(?P<b>[^,.;]{{2,60}})", _I)
+
+
+def recommendations_per_unit(text: str) -> dict[str, int]:
+    """'six recommendations to A PDU and five to B PDU': each unit's own count."""
+    out: dict[str, int] = {}
+    for m in _PER_UNIT_RECS.finditer(text):
+        for count, target in ((m.group(1), m.group("a")), (m.group(3), m.group("b"))):
+            for mention in find_mentions(target):
+                out.setdefault(mention.unit.name, to_int(count))
+    return out
 _REC_HEADING = re.compile(r"^\s*recommendations\s*$", _I | re.M)
 _REC_ITEM = re.compile(r"^\s*[-•*]?\s*(\d{1,2})[.)]\s+\S", re.M)
 # The heading that ends the recommendations section ("Background", "1. Organisational delivery").
@@ -84,6 +97,8 @@ def count_recommendations(text: str, sents: list[Sentence]) -> int | None:
             m = rx.search(s.text)
             if m:
                 more = _MORE_RECS.match(s.text, m.end())
+                if more and find_mentions(more.group("to")):
+                    return to_int(m.group(1))  # "six to A PDU and five to B PDU": per unit, not a sum
                 return to_int(m.group(1)) + (to_int(more.group(1)) if more else 0)
     return _numbered_list(text)
 

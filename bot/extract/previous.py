@@ -30,9 +30,12 @@ _VERB = r"(?:rated|judged|graded|found\s+to\s+be|assessed\s+as)"
 _PREV_PATTERNS = [
     # "having previously been rated 'Inadequate' in 2022", "after being rated as 'RI' in March 2023"
     rf"(?:previously|formerly|after\s+being|having\s+been|when\s+(?:it|they)\s+(?:was|were)|"
-    rf"(?:after|since|before)\s+(?:it|they)\s+(?:was|were|had\s+been)|"
-    rf"and\s+(?:was|were)|where\s+(?:it|they)\s+(?:was|were)|were\s+also|was\s+also|also)"
+    rf"(?:after|since|before)\s+(?:it|they)\s+(?:was|were|had\s+been)|where\s+(?:it|they)\s+(?:was|were))"
     rf"\s+(?:been\s+)?{_VERB}\s+(?:as\s+)?{Q}(?:\s+overall)?(?:,?\s+(?:back\s+)?in\s+(?P<d>{DATE}))?",
+    # "was also found to be 'Inadequate' back in March 2023", "... and was rated 'RI'" (after a past
+    # inspection): these lead-ins alone say nothing of time, so a past cue must stand by (_WEAK)
+    rf"(?:and\s+(?:was|were)|were\s+also|was\s+also|also)\s+(?:been\s+)?{_VERB}\s+(?:as\s+)?{Q}(?:\s+overall)?"
+    rf"(?:,?\s+(?:back\s+)?in\s+(?P<d>{DATE}))?",
     # "rated good when it was last inspected in 2019", "rated 'Good' at its last inspection"
     rf"{_VERB}\s+(?:as\s+)?{Q}\s+(?:when\s+(?:it|they|we|inspectors|the\s+inspectorate)\s+(?:was\s+|were\s+)?"
     rf"(?:last|previously)\s+(?:inspected|visited)|"
@@ -48,7 +51,7 @@ _PREV_PATTERNS = [
     rf"when\s+(?:we|inspectors|the\s+inspectorate)\s+[^.]{{0,80}}?\b(?:rated|judged|graded)\s+"
     rf"(?:it|them|the\s+\w+)\s+(?:as\s+)?{Q}",
     # "In 2019, Cardiff Youth Offending Service, as it was then known, received an 'Inadequate' rating"
-    rf"^in\s+(?P<d>{DATE}),[^.]{{0,160}}?\b(?:received|was\s+given|got|was\s+rated|were\s+rated)\s+"
+    rf"^in\s+(?P<d>{DATE}),?\s[^.]{{0,160}}?\b(?:received|was\s+given|got|was\s+rated|were\s+rated)\s+"
     rf"(?:an?\s+|as\s+)?(?:(?:overall\s+)?rating\s+of\s+)?{Q}",
     # "which we inspected in March 2019 and rated 'Good'"; "inspected last year, was rated outstanding"
     rf"(?:inspected|visited)\s+(?:in\s+(?P<d>{DATE})|last\s+year|earlier\s+this\s+year),?\s+(?:and\s+)?"
@@ -56,6 +59,16 @@ _PREV_PATTERNS = [
     # "improving on the 'Requires improvement' rating it received in 2021"
     rf"(?:the|its|their|an?)\s+{Q}\s+rating\s+(?:it|they|the\s+\w+)\s+(?:received|was\s+given|were\s+given|got|had)"
     rf"(?:\s+in\s+(?P<d>{DATE}))?",
+    # "This follows an overall rating of 'Good' at its previous inspection in 2020"
+    rf"(?:the|an?|its|their)\s+(?:overall\s+)?(?:rating\s+of\s+)?{Q}(?:\s+rating(?:\s+(?:given|received|awarded)"
+    rf"(?:\s+to\s+it)?)?)?\s+(?:at|in|during)\s+"
+    rf"(?:its|their|the|our)\s+(?:previous|last)\s+inspection(?:\s+in\s+(?P<d>{DATE}))?",
+    # "Inspectors last visited the PDU in 2022 and rated it 'Inadequate'"
+    rf"(?:last|previously)\s+(?:inspected|visited)\b[^.]{{0,80}}?(?:\band|,)\s+(?:we\s+|inspectors\s+)?"
+    rf"(?:rated|judged|graded)\s+(?:it|them)\s+(?:as\s+)?{Q}",
+    # "two years after inspectors found the service required improvement"
+    rf"(?:after|since|before)\s+(?:inspectors|we|the\s+inspectorate)\s+(?:found|judged|rated)\s+"
+    rf"(?:it|them|the\s+\w+)\s+(?:to\s+be\s+|as\s+)?{Q}",
     # "three years after it required improvement"
     rf"(?:after|since|before)\s+(?:it|they|the\s+\w+)\s+(?={RATING_WORDS[RATING_WORDS.index('requir'):]}){Q}",
     # "following a previous 'Inadequate' rating in March 2023"
@@ -70,11 +83,14 @@ _PREV_PATTERNS = [
     rf"(?:an?|the|its|their)\s+(?:overall\s+)?{Q}\s+rating\s+(?:back\s+)?in\s+(?P<d>{DATE})\b",
     # "improved from 'Requires improvement' to 'Good'", "up from 'Inadequate'"
     rf"(?:improved|moved|gone|risen|rose|climbed|dropped|fallen|fell|slipped|declined|"
-    rf"downgraded|upgraded|up|down)\s+from\s+(?:a|an|its|their|the)?\s*(?:previous\s+)?{Q}"
+    rf"downgraded|upgraded|up|down)\s+(?:(?:its|their|the)\s+(?:overall\s+)?rating\s+)?from\s+"
+    rf"(?:a|an|its|their|the)?\s*(?:previous\s+)?{Q}"
     rf"(?:\s+rating)?(?:\s+(?:in|at)\s+(?:(?:its|their|the)\s+(?:last|previous)\s+inspection\s+in\s+)?(?P<d>{DATE}))?",
 ]
 # Each starts at a word boundary: "Northumberland were judged" is not "and were judged".
 _PREV_RE = [re.compile(r"\b" + p, _I) for p in _PREV_PATTERNS]
+_WEAK = _PREV_RE[1]
+_PAST_CUE = re.compile(rf"\b(?:previous(?:ly)?|last\s+(?:inspect|visit)|in\s+{DATE}\b|back\s+in|last\s+year)", _I)
 _MOVED_FROM = _PREV_RE[-1]  # "improved from X to Y": only when its subject is the unit
 # "...; in 2019 it was rated 'Good'" (a clause start, where a word boundary cannot stand)
 _PREV_RE.append(re.compile(
@@ -86,7 +102,8 @@ _STAYED = re.compile(
     r"(?:overall\s+)?rating\s+(?:is|was|has\s+been)\s+unchanged", _I)
 _REMAINS = re.compile(
     rf"\b(?:(?:remains?|remained|still)\s+(?:rated\s+)?|again\s+(?:been\s+)?(?:rated|judged|graded)\s+(?:as\s+)?|"
-    rf"again\s+received\s+an?\s+(?:overall\s+)?(?:rating\s+of\s+)?|(?=['\"]?(?:{RATING_WORDS})['\"]?\s+"
+    rf"again\s+received\s+an?\s+(?:overall\s+)?(?:rating\s+of\s+)?|(?:second|third|fourth)\s+consecutive\s+|"
+    rf"(?=['\"]?(?:{RATING_WORDS})['\"]?\s+"
     rf"(?:rating\s+)?(?:again\b|for\s+(?:a|the)\s+(?:second|third|fourth)\s+(?:time|consecutive)))){Q}", _I)
 _DRAGGED = re.compile(r"\b(?:dragg|pull|brought|bring|would\s+have)\w*\b[^.]{0,40}$", _I)
 _LAST_DATE = re.compile(
@@ -105,6 +122,10 @@ def find_previous(sents: list[Sentence], main: Unit | None) -> list[Previous]:
             for m in rx.finditer(s.text):
                 if _DRAGGED.search(s.text[: m.start()]):
                     continue  # "dragged the overall rating down from 'good' to ..." is a sub-rating
+                if rx is _WEAK and not (m.group("d") or _PAST_CUE.search(s.text)):
+                    continue  # "was also rated 'Good'" with nothing past about it is a current rating
+                if rx is _WEAK and _ASPECT_WORDS.search(s.text[max(0, m.start() - 40): m.start()]):
+                    continue  # "work with victims ... and was rated 'Outstanding'" is a sub-rating
                 if rx is _MOVED_FROM and not _about_unit(s.text[: m.start()]):
                     continue  # "leadership improved from 'RI' to ..." is about an aspect
                 rating = canonical_rating(m.group("r"))
@@ -180,7 +201,7 @@ def _dedupe(prevs: list[Previous]) -> list[Previous]:
 # --- first inspections -----------------------------------------------------------------
 
 _FIRST = re.compile(
-    r"\bfirst\s+[^.]{0,60}?inspection\s+(?:of|in|at|for)\s+[^.]{0,90}?since\s+[^.]{0,50}?"
+    r"\bfirst\s+[^.]{0,60}?inspection\s+(?:(?:of|in|at|for)\s+[^.]{0,90}?)?since\s+[^.]{0,50}?"
     r"\b(?:re-?)?(?:unification|unified|established|created|formed|set\s+up|brought\s+back|"
     r"public\s+ownership|brought\s+in-house)\b"
     r"|\b(?:its|their)\s+first\s+(?:ever\s+)?inspection\b"

@@ -35,7 +35,9 @@ _OVERALL = [
     rf"overall\s+(?:regional\s+)?rating\s*(?:is|was|of|has\s+been|[:–-])?\s*{Q}",
     # "each received the lowest rating possible ('Inadequate')"
     rf"(?:each|both|all)?\s*(?:received|been\s+awarded|been\s+given|awarded|given|achieved)\s+the\s+"
-    rf"(?:lowest|highest|top)\s+(?:possible\s+)?rating(?:\s+possible)?\s*[(–:-]?\s*{Q}",
+    rf"(?:lowest|highest|top)\s+(?:possible\s+)?rating(?:\s+possible)?\s*(?:[(–:-]|of)?\s*{Q}",
+    # "Therefore, the overall rating for Worcestershire PDU is 'Requires improvement'"
+    rf"overall\s+(?:regional\s+)?rating\s+for\s+(?P<obj>[^.'\"]{{2,90}}?)\s+(?:is|was|has\s+been)\s+{Q}",
 ]
 _OVERALL_RE = [re.compile(p, _I) for p in _OVERALL]
 _RATED_RE = re.compile(
@@ -45,12 +47,14 @@ _RATED_RE = re.compile(
     rf"received\s+ratings\s+of|"
     # "has improved from 'Requires improvement' to 'Good'": the rating it moved to
     rf"(?:improved|risen|rose|climbed|dropped|fallen|fell|slipped|declined|downgraded|upgraded|"
-    rf"moved|gone)\s+from\s+['\"]?(?:{RATING_WORDS})['\"]?\s+to)\s+"
+    rf"moved|gone)\s+(?:(?:its|their|the)\s+(?:overall\s+)?rating\s+)?from\s+['\"]?(?:{RATING_WORDS})['\"]?\s+to)\s+"
     rf"(?:as\s+|to\s+be\s+|to\s+(?=requir))?{Q}", _I)
 _SIBLING_RE = [
     re.compile(rf",?\s*which\s+(?:also\s+|both\s+|all\s+|each\s+)*(?:received|was\s+given|achieved|got)\s+an?\s+"
                rf"(?:overall\s+)?rating\s+of\s+{Q}", _I),
-    re.compile(rf"\((?:both\s+|all\s+|each\s+)?(?:also\s+)?(?:(?:rated|judged)\s+(?:as\s+)?)?{Q}\s*\)", _I),
+    re.compile(rf"\((?:both\s+|all\s+|each\s+)?(?:also\s+)?(?:(?:rated|judged)\s+(?:as\s+)?)?{Q}"
+               rf"(?:,?\s+in\s+(?:(?:January|February|March|April|May|June|July|August|September|October|"
+               rf"November|December)\s+)?(?:19|20)\d{{2}})?\s*\)", _I),
     re.compile(rf",?\s*which\s+(?:were|was)\s+(?:also\s+|both\s+|all\s+|each\s+)*(?:rated|judged)\s+"
                rf"(?:as\s+)?{Q}", _I),
 ]
@@ -70,7 +74,11 @@ _GENERIC_HEAD = re.compile(
     r"^\s*(?:the|this)\s+(?:\w+\s+)?(?:company|service|pdu|unit|crc|yjs|yot|yos|team|probation\s+service)\b"
     r"\s+(?:supervising|covering|serving|responsible\s+for|that\s+(?:supervises|covers|serves)|"
     r"which\s+(?:supervises|covers|serves)|in|for|across)\b", _I)
-_EACH = re.compile(r"\b(?:each|both)\b", _I)
+_WHICH_ALSO = re.compile(r",?\s*which\s+(?:(?:also|both|all|each)\s+)*$", _I)
+_EACH = re.compile(r"\b(?:each|both)\b", re.I)
+_ASPECT_BEFORE = re.compile(
+    r"\b(?:work|leadership|management|delivery|assessment|planning|practice|quality|casework|protection|"
+    r"arrangements)\s+(?:across|in|of|at|for|within|by)\s+(?:the\s+)?$", re.I)
 _SERVICES = re.compile(r"^\s*(?:the\s+)?(?:probation\s+services|youth\s+(?:justice|offending)\s+services|pdus)\b", _I)
 _ASPECT_WORDS = re.compile(
     r"\b(?:work|leadership|management|delivery|assessment|planning|reviewing|staff|services\s+for|"
@@ -87,6 +95,7 @@ def find_ratings(sents: list[Sentence], masked: list[tuple[int, int]]) -> list[R
         out += _overall_in(s, masked)
         out += _active_in(s, masked)
         out += _requires_in(s, masked)
+        out += _rating_of_in(s, masked)
         out += _siblings_in(s, masked)
         out += _rated_in(s, masked)
     return out
@@ -106,7 +115,9 @@ def _overall_in(s: Sentence, masked) -> list[Rated]:
             rating = canonical_rating(m.group("r"))
             subject = s.text[: m.start()]
             obj = m.groupdict().get("obj") or ""
-            named = [x.unit for x in find_mentions(obj)] if not _ASPECT_WORDS.search(obj) else []
+            if _WHICH.search(subject) or _WHICH_ALSO.search(subject):
+                continue  # ", which also received ...": a sibling, read by _siblings_in
+            named = [x.unit for x in find_mentions(obj) or find_bare(obj, s.context)] if not _ASPECT_WORDS.search(obj) else []
             units = named or _subject_units(subject, s.context) or [None]
             if units == [None] and _AGGREGATE.search(subject + " " + (m.groupdict().get("obj") or "")):
                 continue  # "In PDUs rated 'Inadequate' overall, ..." is about many units
@@ -130,11 +141,27 @@ def _active_in(s: Sentence, masked) -> list[Rated]:
             continue  # "rated outstanding ... after it required improvement"; "found that ..."
         if _masked(pos, masked) or _FOR_ASPECT.match(s.text[m.end():]) or _ASPECT_WORDS.search(obj):
             continue
-        units = [x.unit for x in find_mentions(obj)]
+        units = [x.unit for x in find_mentions(obj) or find_bare(obj, s.context)]
         if units:
             out += [Rated(u, canonical_rating(m.group("r")), 1, pos) for u in units]
+            out += _more_objects(s, m.end())
         elif _GENERIC.search(obj + " "):
             out.append(Rated(None, canonical_rating(m.group("r")), 2, pos))
+    return out
+
+
+_MORE_OBJ = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?P<obj>[^,.;'\"]{{3,90}}?)\s+(?:as\s+)?{Q}", _I)
+
+
+def _more_objects(s: Sentence, at: int) -> list[Rated]:
+    """Objects coordinated after a first one: ", B as 'RI' and C as 'Good'", " and B 'Outstanding'"."""
+    out = []
+    while (m := _MORE_OBJ.match(s.text, at)):
+        units = [x.unit for x in find_mentions(m.group("obj"))]
+        if not units or _ASPECT_WORDS.search(m.group("obj")):
+            break
+        out += [Rated(u, canonical_rating(m.group("r")), 1, s.start + m.start("r")) for u in units]
+        at = m.end()
     return out
 
 
@@ -143,8 +170,8 @@ def _siblings_in(s: Sentence, masked) -> list[Rated]:
     for rx in _SIBLING_RE:
         for m in rx.finditer(s.text):
             pos = s.start + m.start("r")
-            if _masked(pos, masked):
-                continue
+            if _masked(pos, masked) and not m.group(0).startswith("("):
+                continue  # a bracket right after a name is that unit's rating, dated or not
             units = _trailing_units(s.text[: m.start()])
             out += [Rated(u, canonical_rating(m.group("r")), 3, pos, primary=False) for u in units]
     return out
@@ -175,6 +202,7 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
         units = _subject_units(subject, s.context, strict=True)
         if units:
             out += [Rated(u, rating, 1 if not s.in_title else 2, pos) for u in units]
+            out += _more_objects(s, m.end())
         elif _GENERIC.search(_APPOSITIVE.sub(" ", subject).rstrip() + " ") and not _ASPECT_WORDS.search(
                 _APPOSITIVE.sub(" ", subject)[-40:]):
             out.append(Rated(None, rating, 2, pos))
@@ -184,6 +212,23 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
         elif _EACH.search(subject[-12:] + m.group(0)) and _SERVICES.search(subject):
             # "Probation services ... in three areas of London have each been rated 'Inadequate'"
             out.append(Rated(None, rating, 2, pos))
+    return out
+
+
+# "Suffolk PDU has received a rating of 'Good'": no "overall", so the subject must name the unit.
+_RATING_OF_RE = re.compile(rf"\b(?:received|been\s+given|been\s+awarded|achieved|was\s+given|gained)\s+an?\s+"
+                           rf"rating\s+of\s+{Q}", _I)
+
+
+def _rating_of_in(s: Sentence, masked) -> list[Rated]:
+    out = []
+    for m in _RATING_OF_RE.finditer(s.text):
+        pos = s.start + m.start("r")
+        subject = s.text[: m.start()]
+        if _masked(pos, masked) or _FOR_ASPECT.match(s.text[m.end():]) or _WHICH.search(subject):
+            continue
+        units = _subject_units(subject, s.context, strict=True)
+        out += [Rated(u, canonical_rating(m.group("r")), 1, pos) for u in units]
     return out
 
 
@@ -233,6 +278,8 @@ def _subject_units(subject: str, sentence: str, strict: bool = False) -> list[Un
     tail = subject[mentions[-1].end:]
     if strict and (_ASPECT_WORDS.search(tail) or len(tail.split()) > 8):
         return []  # "Kirklees PDU's work to keep people safe was rated ..." is about the work
+    if strict and _ASPECT_BEFORE.search(subject[: mentions[0].start]):
+        return []  # "public protection work across the West Midlands region requires improvement"
     if _is_list(subject, mentions):
         return [m.unit for m in mentions]
     return [mentions[-1].unit]

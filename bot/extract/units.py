@@ -42,6 +42,7 @@ _STOP = {
     "however", "despite", "at", "to", "by", "from", "into", "new", "local", "youth",
     "justice", "offending", "'", "\"", "–", "-", "outstanding", "good", "inadequate",
     "requires", "improvement", "unit", "delivery", "regional", "national", "mr", "ms",
+    "no", "every", "each", "any", "one", "none", "all", "some", "most", "other", "another", "which",
 }
 
 
