@@ -189,8 +189,9 @@ def _subject_unit(before: str, context: str = "") -> Unit | None:
 
 
 def _dedupe(prevs: list[Previous]) -> list[Previous]:
+    """One statement per stretch of text: of overlapping readings, the longest (it holds the date)."""
     out: list[Previous] = []
-    for p in sorted(prevs, key=lambda p: p.span):
+    for p in sorted(prevs, key=lambda p: (p.span[0], -p.span[1])):
         if out and p.span[0] < out[-1].span[1]:
             continue
         out.append(p)
