@@ -20,7 +20,9 @@ from bot.models import Extraction, UnitRating, direction_between
 __all__ = ["extract"]
 
 _NO_RATING = re.compile(
-    r"(?:does|do|will)\s+not\s+(?:give|award|produce|include)\s+(?:an?\s+|any\s+)?(?:overall\s+)?ratings?"
+    r"(?:does|do|will)\s+not\s+(?:give|award|produce|include|result\s+in|receive)\s+(?:an?\s+|any\s+)?(?:published\s+)?"
+    r"(?:overall\s+)?ratings?|\b(?:inspections?|reviews?|these|they|it)\s+(?:are|is)\s+not\s+(?:graded|rated)\b|"
+    r"\bungraded\b|\bunrated\b"
     r"|\bgives?\s+no\s+(?:overall\s+)?ratings?|\bno\s+(?:overall\s+)?ratings?\s+(?:is|are)\s+given", re.I)
 
 
@@ -46,6 +48,8 @@ def extract(text: str, *, title: str | None = None, published: str | None = None
             or len(_JOB_FIELDS.findall(body)) >= 2:
         units = []  # an annual report or a guide citing rated units is not an inspection report
     primary = [u for u in units if u[1]]
+    if not primary:
+        units = []  # units named only in passing, in a text that reports no inspection
     return Extraction(
         is_inspection=bool(primary),
         title=title,
@@ -63,7 +67,9 @@ _OTHER_PUBLICATION = re.compile(
     r"\bannual\s+report|effective\s+practice|\bthematic\b|\bguide\b|\bbulletin\b|\bresearch\b|"
     r"^blog\b|\bconsultation\b|inspection\s+programme|spotlight\s+review|\bappoint|\bjoins\b|"
     r"\bvacanc|\brecruit|academic\s+insights|\bstandards\s+(?:review|framework)|\bspeech\b|"
-    r"\bstatement\b|\bresponds?\s+to\b|\bresponse\s+to\b", re.I)
+    r"\bstatement\b|\bresponds?\s+to\b|\bresponse\s+to\b|dynamic\s+inspection|public\s+protection\s+inspection|"
+    r"quality\s+(?:&|and)\s+impact|action\s+plan|\banalysis\b|short\s+quality\s+screening|"
+    r"inspection\s+of\s+adult\s+offending\s+work|\bannounc", re.I)
 # A job advert: its fields, not its headline, give it away.
 _JOB_FIELDS = re.compile(r"^\s*(?:salary|closing\s+date|how\s+to\s+apply|job\s+reference|grade|contract\s+type)\b\s*:?",
                          re.I | re.M)

@@ -36,6 +36,9 @@ _SCORE_OUT_OF = re.compile(
     rf"\b({NUM})\s+(?:points\s+)?out\s+of\s+(?:a\s+(?:total|possible|maximum)\s+(?:of\s+)?|"
     rf"a\s+possible\s+|the\s+(?:maximum|possible)\s+)?(\d{{1,2}})(?=\s+(?:inspection\s+)?points|"
     rf"\s*[.,;)]|\s+(?:available|possible))", _I)
+_SCORE_OF_POSSIBLE = re.compile(
+    rf"\b({NUM})\s+(?:(?:inspection\s+)?points\s+)?(?:out\s+of|of|from)\s+(?:a\s+)?(?:possible|maximum|total\s+of)\s+"
+    rf"(\d{{1,2}})\b", _I)
 _SCORE_POINTS = re.compile(rf"\bscor(?:e|ed|ing)\s+(?:just\s+|only\s+)?({NUM})\s+(?:inspection\s+)?points?\b", _I)
 _SCORE_TOTAL = re.compile(r"(?:total|possible|maximum)\s+(?:of\s+)?(\d{1,2})\s+(?:inspection\s+)?points", _I)
 
@@ -49,6 +52,9 @@ def find_scores(text: str) -> list[tuple[int, str]]:
     for m in _SCORE_OUT_OF.finditer(text):
         context = text[max(0, m.start() - 60): m.end() + 25].casefold()
         if "point" in context or "scor" in context or re.search(r"total|possible|maximum", m.group(0), _I):
+            found.append((m.start(), f"{to_int(m.group(1))}/{int(m.group(2))}"))
+    for m in _SCORE_OF_POSSIBLE.finditer(text):
+        if not any(abs(p - m.start()) < 5 for p, _ in found):
             found.append((m.start(), f"{to_int(m.group(1))}/{int(m.group(2))}"))
     for m in _SCORE_POINTS.finditer(text):
         if total and not any(abs(p - m.start()) < 5 for p, _ in found):
@@ -122,9 +128,12 @@ def _numbered_list(text: str) -> int | None:
 
 _MON = {m[:3].casefold(): i + 1 for i, m in enumerate(MONTHS.split("|"))}
 _DMY = rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+((?:{MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)\s+(\d{{4}})"
+_WHEN = r"(?:\d{1,2}[:.]\d{2}\s*(?:am|pm)?,?\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 _PUBLISHED = [
-    re.compile(rf"^\s*(?:published|first\s+published|publication\s+date|date\s+published|date)\s*:?\s*(?:on\s*:?\s*)?{_DMY}", _I | re.M),
-    re.compile(r"^\s*(?:published|publication\s+date|date\s+published|date)\s*:?\s*(\d{1,2})/(\d{1,2})/(\d{4})\b", _I | re.M),
+    re.compile(rf"^\s*(?:published|first\s+published|publication\s+date|date\s+published|date|"
+               rf"embargoed\s+(?:until|to)|under\s+embargo\s+until)\s*:?\s*(?:on\s*:?\s*)?{_WHEN}{_DMY}", _I | re.M),
+    re.compile(r"^\s*(?:published|publication\s+date|date\s+published|date)\s*:?\s*(?:on\s*:?\s*)?(\d{1,2})/(\d{1,2})/(\d{4})\b",
+               _I | re.M),
     re.compile(r"^\s*(?:published|date)\s*:?\s*(\d{4})-(\d{2})-(\d{2})\b", _I | re.M),
     re.compile(rf"(?:published|published\s+on|available)\b[^\n]{{0,80}}?\b(?:on|today,?)\s+{_DMY}", _I),
     # News pages glue the byline to the date: "Reporting ServicePublished 15th Nov 2024".
@@ -168,7 +177,7 @@ def _iso(groups: tuple, *, numeric: bool, ymd: bool = False) -> str | None:
 
 # --- chief inspector ------------------------------------------------------------------------
 
-_NAME = r"((?:Dame|Sir|Dr|Professor)?\s*[A-Z][a-z]+(?:[ -][A-Z][a-z'’]+){1,2})"
+_NAME = r"((?:Dame|Sir|Dr|Professor)?\s*[A-Z][a-z]+(?:[ -](?:Ma?c|O')?[A-Z][a-z'’]+){1,2})"
 _POSTNOMINALS = r"(?:,?\s+(?:CBE|OBE|MBE|KC|QC|QPM|DBE|KBE|CB))*"
 _CI = r"(?i:chief\s+inspector\s+of\s+probation)"
 _CHIEF = [
@@ -177,6 +186,7 @@ _CHIEF = [
                rf"(?:hm\s+|his\s+majesty's\s+|her\s+majesty's\s+)?){_CI}"),
     re.compile(rf"(?i:(?:hm\s+)?){_CI},?\s+{_NAME}"),
     re.compile(rf"{_NAME},\s+(?i:(?:the\s+)?(?:hm\s+)?chief\s+inspector),?\s+(?i:said|added|says)\b"),
+    re.compile(rf"(?i:(?:hm\s+)?chief\s+inspector),?\s+{_NAME},?\s+(?i:said|added|says)\b"),
     re.compile(rf"{_NAME}{_POSTNOMINALS}\s+(?i:(?:has\s+been\s+|is\s+)?appointed\s+(?:as\s+)?(?:the\s+new\s+)?(?:hm\s+)?){_CI}"),
 ]
 _TITLES = re.compile(r"^(?:Dame|Sir|Dr|Professor)\s+")

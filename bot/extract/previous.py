@@ -26,7 +26,7 @@ class Previous:
 
 # --- previous ratings: found first, so that their ratings are never read as current ones ----
 
-_VERB = r"(?:rated|judged|graded|found\s+to\s+be|assessed\s+as)"
+_VERB = r"(?:(?:rated|judged|graded|found|assessed|considered)(?:\s+to\s+be)?|judged\s+to(?=\s+['\"]?requir))"
 _PREV_PATTERNS = [
     # "having previously been rated 'Inadequate' in 2022", "after being rated as 'RI' in March 2023"
     rf"(?:previously|formerly|after\s+being|having\s+been|when\s+(?:it|they)\s+(?:was|were)|"
@@ -57,8 +57,23 @@ _PREV_PATTERNS = [
     rf"(?:inspected|visited)\s+(?:in\s+(?P<d>{DATE})|last\s+year|earlier\s+this\s+year),?\s+(?:and\s+)?"
     rf"(?:was\s+|were\s+)?(?:rated|judged|graded)\s+(?:it\s+)?(?:as\s+)?{Q}",
     # "improving on the 'Requires improvement' rating it received in 2021"
-    rf"(?:the|its|their|an?)\s+{Q}\s+rating\s+(?:it|they|the\s+\w+)\s+(?:received|was\s+given|were\s+given|got|had)"
+    rf"(?:the|its|their|an?)\s+{Q}\s+rating\s+(?:it|they|the\s+\w+)\s+(?:received|was\s+given|were\s+given|got|had|"
+    rf"achieved|earned|was\s+awarded)"
     rf"(?:\s+in\s+(?P<d>{DATE}))?",
+    # "which was rated 'Good' when it was inspected in 2022"; "when we inspected it in 2024"
+    rf"{_VERB}\s+(?:as\s+)?{Q}\s+when\s+(?:it|they|we|inspectors)\s+(?:was\s+|were\s+)?inspected(?:\s+it|\s+them)?"
+    rf"\s+in\s+(?P<d>{DATE})",
+    # "We last rated the region 'Requires improvement' in 2024"; "currently rated 'Requires improvement'"
+    rf"(?:last|previously|currently|presently)\s+rated\s+(?:(?:it|them|the\s+\w+|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){{0,4}})\s+)?"
+    rf"(?:as\s+)?{Q}",
+    # "In its 2018 inspection, X received an overall rating of 'RI'"; "In 2021, inspectors found X to be 'Inadequate'"
+    rf"in\s+(?:its|their|the|our)\s+(?P<d>{DATE})\s+inspection,?\s+[^.]{{0,120}}?\b(?:received|was\s+given|"
+    rf"was\s+rated|were\s+rated)\s+(?:an?\s+|as\s+)?(?:(?:overall\s+)?rating\s+of\s+)?{Q}",
+    rf"^in\s+(?P<d>{DATE}),?\s+(?:we|inspectors|the\s+inspectorate)\s+(?:found|judged|rated)\s+[^.]{{0,80}}?"
+    rf"(?:to\s+be\s+|as\s+)?{Q}",
+    # "a decline from the 'Good' rating awarded to the service in 2021"
+    rf"(?:the|its|their|an?)\s+{Q}\s+(?:rating|grade)\s+(?:awarded|given|received|achieved|earned)\s+"
+    rf"(?:to\s+(?:it|them|the\s+\w+)\s+)?in\s+(?P<d>{DATE})",
     # "This follows an overall rating of 'Good' at its previous inspection in 2020"
     rf"(?:the|an?|its|their)\s+(?:overall\s+)?(?:rating\s+of\s+)?{Q}(?:\s+rating(?:\s+(?:given|received|awarded)"
     rf"(?:\s+to\s+it)?)?)?\s+(?:at|in|during)\s+"
@@ -96,12 +111,13 @@ _MOVED_FROM = _PREV_RE[-1]  # "improved from X to Y": only when its subject is t
 _PREV_RE.append(re.compile(
     rf"(?:^|(?<=[;:])\s*|\bbut\s+|\band\s+)in\s+(?P<d>{DATE}),?\s+(?:it|they|the\s+\w+)\s+(?:was|were)\s+"
     rf"(?:rated|judged|graded)\s+(?:as\s+)?{Q}", _I))
-_RETAINED = re.compile(rf"retain(?:s|ed|ing)\s+(?:its|their|the)\s+{Q}\s+rating", _I)
+_RETAINED = re.compile(rf"(?:retain|maintain|kept|keep|held\s+on\s+to|hold\s+on\s+to)(?:s|ed|ing)?\s+(?:its|their|the)\s+"
+                       rf"{Q}\s+(?:rating|grade)", _I)
 _STAYED = re.compile(
     r"(?:overall\s+)?rating\s+(?:has\s+)?(?:stayed|stays|remained|remains)\s+the\s+same|"
     r"(?:overall\s+)?rating\s+(?:is|was|has\s+been)\s+unchanged", _I)
 _REMAINS = re.compile(
-    rf"\b(?:(?:remains?|remained|still)\s+(?:rated\s+)?|again\s+(?:been\s+)?(?:rated|judged|graded)\s+(?:as\s+)?|"
+    rf"\b(?:(?:remains?|remained|still|continues?\s+to\s+be)\s+(?:rated\s+)?|again\s+(?:been\s+)?(?:rated|judged|graded)\s+(?:as\s+)?|"
     rf"again\s+received\s+an?\s+(?:overall\s+)?(?:rating\s+of\s+)?|(?:second|third|fourth)\s+consecutive\s+|"
     rf"(?=['\"]?(?:{RATING_WORDS})['\"]?\s+"
     rf"(?:rating\s+)?(?:again\b|for\s+(?:a|the)\s+(?:second|third|fourth)\s+(?:time|consecutive)))){Q}", _I)
@@ -205,7 +221,8 @@ _FIRST = re.compile(
     r"\bfirst\s+[^.]{0,60}?inspection\s+(?:(?:of|in|at|for)\s+[^.]{0,90}?)?since\s+[^.]{0,50}?"
     r"\b(?:re-?)?(?:unification|unified|established|created|formed|set\s+up|brought\s+back|"
     r"public\s+ownership|brought\s+in-house)\b"
-    r"|\b(?:its|their)\s+first\s+(?:ever\s+)?inspection\b"
+    r"|\b(?:its|their)\s+first\s+(?:ever\s+)?inspection\b(?!\s+(?:under|of\s+its\s+kind|in\s+the\s+(?:new|current)))"
+    r"|\bfirst\s+time\s+[^.,;]{0,60}?\b(?:has|have)\s+been\s+inspected\s*(?:[.;]|$)"
     r"|\bhas\s+not\s+(?:previously\s+)?been\s+inspected\s+before\b"
     r"|\bfirst\s+time\s+(?:the\s+\w+|it|they|this\s+\w+)\s+(?:has|have)\s+been\s+inspected\s+since\s+[^.]{0,60}?"
     r"\b(?:unif|public\s+ownership|establish|creat|form)"

@@ -35,7 +35,8 @@ _OVERALL = [
     rf"overall\s+(?:regional\s+)?rating\s*(?:is|was|of|has\s+been|[:–-])?\s*{Q}",
     # "each received the lowest rating possible ('Inadequate')"
     rf"(?:each|both|all)?\s*(?:received|been\s+awarded|been\s+given|awarded|given|achieved)\s+the\s+"
-    rf"(?:lowest|highest|top)\s+(?:possible\s+)?rating(?:\s+possible)?\s*(?:[(–:-]|of)?\s*{Q}",
+    rf"(?:lowest|highest|top|second-lowest|second-highest)\s+(?:possible\s+)?(?:rating|grade|judgement)"
+    rf"(?:\s+possible)?(?:\s+of\s+the\s+four)?\s*(?:[(–:,-]|of)?\s*{Q}",
     # "Therefore, the overall rating for Worcestershire PDU is 'Requires improvement'"
     rf"overall\s+(?:regional\s+)?rating\s+for\s+(?P<obj>[^.'\"]{{2,90}}?)\s+(?:is|was|has\s+been)\s+{Q}",
 ]
@@ -48,7 +49,7 @@ _RATED_RE = re.compile(
     # "has improved from 'Requires improvement' to 'Good'": the rating it moved to
     rf"(?:improved|risen|rose|climbed|dropped|fallen|fell|slipped|declined|downgraded|upgraded|"
     rf"moved|gone)\s+(?:(?:its|their|the)\s+(?:overall\s+)?rating\s+)?from\s+['\"]?(?:{RATING_WORDS})['\"]?\s+to)\s+"
-    rf"(?:as\s+|to\s+be\s+|to\s+(?=requir))?{Q}", _I)
+    rf"(?:as\s+|to\s+be\s+|to\s+(?=['\"]?requir))?{Q}", _I)
 _SIBLING_RE = [
     re.compile(rf",?\s*which\s+(?:also\s+|both\s+|all\s+|each\s+)*(?:received|was\s+given|achieved|got)\s+an?\s+"
                rf"(?:overall\s+)?rating\s+of\s+{Q}", _I),
@@ -74,6 +75,7 @@ _GENERIC_HEAD = re.compile(
     r"^\s*(?:the|this)\s+(?:\w+\s+)?(?:company|service|pdu|unit|crc|yjs|yot|yos|team|probation\s+service)\b"
     r"\s+(?:supervising|covering|serving|responsible\s+for|that\s+(?:supervises|covers|serves)|"
     r"which\s+(?:supervises|covers|serves)|in|for|across)\b", _I)
+_HYPOTHETICAL = re.compile(r"(?:^|[,;]\s*)(?:if|unless|once|should|where|whether)\s+[^,;]*$", _I)
 _WHICH_ALSO = re.compile(r",?\s*which\s+(?:(?:also|both|all|each)\s+)*$", _I)
 _EACH = re.compile(r"\b(?:each|both)\b", re.I)
 _ASPECT_BEFORE = re.compile(
@@ -191,6 +193,8 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
         if _masked(pos, masked) or _FOR_ASPECT.match(after) or after.lstrip().startswith("overall"):
             continue  # "... overall" forms are read by _overall_in
         subject = s.text[clause_start: m.start()] if respectively else s.text[: m.start()]
+        if _HYPOTHETICAL.search(subject):
+            continue  # "If the PDU is rated 'Inadequate', we will return ..."
         if subject.rfind("(") > subject.rfind(")") or _WHICH.search(subject):
             continue  # "(both rated 'Good')", ", which were both rated": asides, read by _siblings_in
         rating = canonical_rating(m.group("r"))
@@ -215,9 +219,12 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
     return out
 
 
-# "Suffolk PDU has received a rating of 'Good'": no "overall", so the subject must name the unit.
-_RATING_OF_RE = re.compile(rf"\b(?:received|been\s+given|been\s+awarded|achieved|was\s+given|gained)\s+an?\s+"
-                           rf"rating\s+of\s+{Q}", _I)
+# "Suffolk PDU has received a rating of 'Good'", "was given a 'Good' rating": the subject must name
+# the unit ("Specific areas of their work received an 'Outstanding' rating" does not).
+_RATING_OF_RE = re.compile(
+    rf"\b(?:received|been\s+given|been\s+awarded|been\s+handed|achieved|was\s+given|was\s+awarded|was\s+handed|"
+    rf"handed|earned|secured|gained|got)\s+an?\s+(?:overall\s+)?(?:(?:rating|grade)\s+of\s+|"
+    rf"(?=['\"]?(?:{RATING_WORDS})['\"]?\s+(?:overall\s+)?(?:rating|grade))){Q}", _I)
 
 
 def _rating_of_in(s: Sentence, masked) -> list[Rated]:

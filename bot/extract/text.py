@@ -109,7 +109,8 @@ def is_boilerplate(sentence: str) -> bool:
 # Page furniture that text extraction leaves in: cookie banners, skip links, the OGL licence
 # block that prints before the article on HMI Probation's site, an empty "Published:" label.
 _CHROME = [
-    re.compile(r"^Are you OK with cookies\?.*?(?:Which cookies are you happy for us to use\?|\n\n)", re.S | re.M),
+    re.compile(r"^Are you OK with cookies\?.*?Which cookies are you happy for us to use\?", re.S | re.M),
+    re.compile(r"^Are you OK with cookies\?[^\n]*$", re.M),
     re.compile(r"^Skip to (?:main )?content\s*$", re.M),
     re.compile(
         r"^All content is available under the Open Government Licence.*?"

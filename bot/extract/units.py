@@ -266,8 +266,10 @@ def _name_before(text: str, end: int, kind: str) -> tuple[int, str]:
     tokens = list(_TOKEN.finditer(window))
     kept: list[re.Match] = []
     for tok in reversed(tokens):
-        word = tok.group(0)
+        word = tok.group(0).strip("'\"’")
         low = word.casefold()
+        if not word:
+            break
         if _SUFFIX_WORD.fullmatch(word):
             break  # the previous unit's type word: "Lambeth PDU and Ealing and Hillingdon PDU"
         if word[0].isupper() and low not in ("his", "her", "hm"):
