@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.extract.facts import (
     count_recommendations, find_chief_inspector, recommendations_per_unit, find_published, find_scores, find_standards,
@@ -44,8 +45,9 @@ def extract(text: str, *, title: str | None = None, published: str | None = None
         # explicit overall rating can make it a rated inspection.
         rated = [r for r in rated if r.tier == 1 and r.unit is not None]
     units = _assemble(body, sents, rated, previous, main, title)
-    if (_OTHER_PUBLICATION.search(title or "") and not _named_in(title or "", units)) \
-            or len(_JOB_FIELDS.findall(body)) >= 2:
+    lead = body[len(title or ""): len(title or "") + 300]
+    if ((_OTHER_PUBLICATION.search(title or "") or _LEAD_PUBLICATION.search(lead))
+            and not _named_in(title or "", units)) or len(_JOB_FIELDS.findall(body)) >= 2:
         units = []  # an annual report or a guide citing rated units is not an inspection report
     primary = [u for u in units if u[1]]
     if not primary:
@@ -62,6 +64,8 @@ def extract(text: str, *, title: str | None = None, published: str | None = None
     )
 
 
+_REPORTS_ON = re.compile(r"\b(?:published\s+(?:its\s+)?reports?\s+on|reports?\s+on\s+(?:the\s+)?(?:inspections?\s+of|\w+\s+"
+                         r"(?:youth|probation))|inspections?\s+of\s+(?:two|three|four|several))\b", re.I)
 # Headlines of publications that are not reports of one inspection, though they cite ratings.
 _OTHER_PUBLICATION = re.compile(
     r"\bannual\s+report|effective\s+practice|\bthematic\b|\bguide\b|\bbulletin\b|\bresearch\b|"
@@ -70,6 +74,8 @@ _OTHER_PUBLICATION = re.compile(
     r"\bstatement\b|\bresponds?\s+to\b|\bresponse\s+to\b|dynamic\s+inspection|public\s+protection\s+inspection|"
     r"quality\s+(?:&|and)\s+impact|action\s+plan|\banalysis\b|short\s+quality\s+screening|"
     r"inspection\s+of\s+adult\s+offending\s+work|\bannounc", re.I)
+_LEAD_PUBLICATION = re.compile(r"\b(?:annual\s+report|thematic\s+(?:inspection|review|report)|spotlight\s+review|"
+                               r"effective\s+practice\s+guide)\b", re.I)
 # A job advert: its fields, not its headline, give it away.
 _JOB_FIELDS = re.compile(r"^\s*(?:salary|closing\s+date|how\s+to\s+apply|job\s+reference|grade|contract\s+type)\b\s*:?",
                          re.I | re.M)
@@ -105,6 +111,9 @@ def _headline_and_table(body: str, title: str, rated: list[Rated]) -> list[Rated
 
 def _assemble(body, sents, rated, previous, main, title) -> list[tuple[UnitRating, bool]]:
     """One UnitRating per unit, primary units first, each with its previous rating and score."""
+    if not any(r.primary for r in rated) and _REPORTS_ON.search(body):
+        # "reports on three services: Dudley YJS (rated 'Good'), Sandwell YJS (rated ...)"
+        rated = [replace(r, primary=True, tier=1) if r.tier == 4 else r for r in rated]
     best: dict[str, tuple[Rated, Unit]] = {}
     for r in sorted(rated, key=lambda r: (r.tier, r.pos)):
         unit = r.unit or main or _title_unit(title)

@@ -97,8 +97,9 @@ _PREV_PATTERNS = [
     # "which received an 'Inadequate' rating in 2018", "an 'Inadequate' rating in 2018"
     rf"(?:an?|the|its|their)\s+(?:overall\s+)?{Q}\s+rating\s+(?:back\s+)?in\s+(?P<d>{DATE})\b",
     # "improved from 'Requires improvement' to 'Good'", "up from 'Inadequate'"
-    rf"(?:improved|moved|gone|risen|rose|climbed|dropped|fallen|fell|slipped|declined|"
-    rf"downgraded|upgraded|up|down)\s+(?:(?:its|their|the)\s+(?:overall\s+)?rating\s+)?from\s+"
+    rf"(?:improved|moved|gone|risen|rose|climbed|dropped|fallen|fell|slipped|declined|jumped|leapt|leaped|"
+    rf"downgraded|upgraded|up|down)\s+(?:(?:its|their|the)\s+(?:overall\s+)?rating\s+)?(?:(?:up|down)\s+)?"
+    rf"(?:(?:one|two|three|a)\s+(?:grades?|levels?|places?),?\s+)?from\s+"
     rf"(?:a|an|its|their|the)?\s*(?:previous\s+)?{Q}"
     rf"(?:\s+rating)?(?:\s+(?:in|at)\s+(?:(?:its|their|the)\s+(?:last|previous)\s+inspection\s+in\s+)?(?P<d>{DATE}))?",
 ]

@@ -47,8 +47,9 @@ _RATED_RE = re.compile(
     rf"(?:rated|judged|graded|assessed|found\s+to\s+be|deemed|declared|branded|labelled|"
     rf"received\s+ratings\s+of|"
     # "has improved from 'Requires improvement' to 'Good'": the rating it moved to
-    rf"(?:improved|risen|rose|climbed|dropped|fallen|fell|slipped|declined|downgraded|upgraded|"
-    rf"moved|gone)\s+(?:(?:its|their|the)\s+(?:overall\s+)?rating\s+)?from\s+['\"]?(?:{RATING_WORDS})['\"]?\s+to)\s+"
+    rf"(?:improved|risen|rose|climbed|dropped|fallen|fell|slipped|declined|downgraded|upgraded|jumped|leapt|leaped|"
+    rf"moved|gone)\s+(?:(?:its|their|the)\s+(?:overall\s+)?rating\s+)?(?:(?:up|down)\s+)?(?:(?:one|two|three|a)\s+"
+    rf"(?:grades?|levels?|places?),?\s+)?from\s+['\"]?(?:{RATING_WORDS})['\"]?\s+to)\s+"
     rf"(?:as\s+|to\s+be\s+|to\s+(?=['\"]?requir))?{Q}", _I)
 _SIBLING_RE = [
     re.compile(rf",?\s*which\s+(?:also\s+|both\s+|all\s+|each\s+)*(?:received|was\s+given|achieved|got)\s+an?\s+"
@@ -175,7 +176,8 @@ def _siblings_in(s: Sentence, masked) -> list[Rated]:
             if _masked(pos, masked) and not m.group(0).startswith("("):
                 continue  # a bracket right after a name is that unit's rating, dated or not
             units = _trailing_units(s.text[: m.start()])
-            out += [Rated(u, canonical_rating(m.group("r")), 3, pos, primary=False) for u in units]
+            tier = 4 if m.group(0).startswith("(") else 3  # 4: a rating in brackets after the name
+            out += [Rated(u, canonical_rating(m.group("r")), tier, pos, primary=False) for u in units]
     return out
 
 
@@ -248,6 +250,10 @@ def _requires_in(s: Sentence, masked) -> list[Rated]:
     for m in _REQUIRES_RE.finditer(s.text):
         pos = s.start + m.start("r")
         subject = s.text[: m.start()]
+        told = re.search(r"\btold\s+(?:that\s+)?(?:it|they)\s*['\"]?$", subject, _I)
+        if told and not _masked(pos, masked):
+            out.append(Rated(None, "Requires improvement", 2, pos))  # "has been told it 'requires improvement'"
+            continue
         if _masked(pos, masked) or re.search(r"(?:\b(?:rated|judged|graded|as|be|been|was|is|still|and)\s*|[('\"])$",
                                              subject.rstrip() if subject[-1:] == " " else subject, _I):
             continue  # read by the other forms, or not the verb ("rated as requires improvement")

@@ -71,7 +71,7 @@ def norm(name: str) -> str:
     s = re.sub(r"\bst\.", "st", s)
     s = re.sub(r"[,.'()*/]+|\s-\s|-", " ", s)
     s = re.sub(r"\s+", " ", s).strip()
-    return re.sub(r"^the ", "", s)
+    return re.sub(r"(?:^| )the (?=\S)", " ", s).strip()  # "& the New Forest" = "and New Forest"
 
 
 def _parts(core: str) -> frozenset[str]:
@@ -135,7 +135,7 @@ def _flexible(core: str) -> str:
             out.append(r"st\.?")
         else:
             out.append(re.escape(word))
-    return r"[\s,-]+".join(out)
+    return r"[\s,-]+(?:the\s+)?".join(out)
 
 
 @lru_cache(maxsize=1)
@@ -296,10 +296,12 @@ def _region_mentions(text: str) -> list[Mention]:
     names = "|".join(_flexible(norm(r)) for r in REGIONS) + "|kss"
     pattern = re.compile(
         rf"probation services?\s*[–-]\s*(?:the\s+)?(?P<a>{names})(?:\s+region)?"
+        rf"|probation\s+services?\s+(?:in|across|for)\s+(?:the\s+)?(?P<c>{names})\b(?!\s+(?:pdu|probation\s+delivery))"
+        rf"|(?P<d>{names})\s*:\s+(?:the\s+)?probation\s+region\b"
         rf"|\bnps\s+(?P<b>{names})(?:\s+division)?", re.I)
     out = []
     for m in pattern.finditer(text):
-        region = region_name(m.group("a") or m.group("b"))
+        region = region_name(m.group("a") or m.group("b") or m.group("c") or m.group("d"))
         if region:
             out.append(Mention(Unit(f"{region} region", "region", region), m.start(), m.end()))
     return out
