@@ -128,7 +128,7 @@ def _overall_in(s: Sentence, masked) -> list[Rated]:
     return out
 
 
-_ACTIVE_RE_DOC = "'We have rated X as', 'found X to be', 'gave X a ... rating'"
+# "We have rated X as ...", "found X to be ...", "gave X a ... rating": the object is the unit.
 _ACTIVE_RE = re.compile(
     rf"\b(?:(?:rated|found|judged|considered|assessed)\s+(?P<obj>[^.'\"]{{3,90}}?)\s+(?:as\s+|to\s+be\s+)?|(?:gave|awarded|given)\s+(?P<obj2>[^.'\"]{{3,90}}?)\s+"
     rf"an?\s+(?:overall\s+)?(?=['\"]?(?:{RATING_WORDS})['\"]?\s+rating)){Q}(?!\s+overall)", _I)
@@ -230,6 +230,7 @@ _RATING_OF_RE = re.compile(
 
 
 def _rating_of_in(s: Sentence, masked) -> list[Rated]:
+    """'X PDU has received a rating of 'Good'' / 'was given a 'Good' rating', for a named subject."""
     out = []
     for m in _RATING_OF_RE.finditer(s.text):
         pos = s.start + m.start("r")
