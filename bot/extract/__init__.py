@@ -34,7 +34,7 @@ def extract(text: str, *, title: str | None = None, published: str | None = None
         title = normalise(title)
         if not body.startswith(title):
             body = f"{title}\n{body}"
-    title = title or (body.split("\n", 1)[0].strip() if body else None)
+    title = title or _first_line(body)
     sents = sentences(body, title_end=len(title or ""))
     main = _main_unit(body, title or "")
     previous = find_previous(sents, main)
@@ -85,6 +85,14 @@ def _named_in(title: str, units) -> bool:
     """True when the headline names one of the rated units."""
     named = {m.unit.name for m in find_mentions(title) + find_bare(title)}
     return any(u.name in named for u, primary in units if primary)
+
+
+def _first_line(body: str) -> str | None:
+    """The headline: the first line, joined to the next when it ends in a colon (report covers)."""
+    lines = [line.strip() for line in body.split("\n") if line.strip()][:2]
+    if not lines:
+        return None
+    return f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
 
 
 def _main_unit(body: str, title: str) -> Unit | None:
