@@ -37,7 +37,7 @@ _SCORE_OUT_OF = re.compile(
     rf"a\s+possible\s+|the\s+(?:maximum|possible)\s+)?(\d{{1,2}})(?=\s+(?:inspection\s+)?points|"
     rf"\s*[.,;)]|\s+(?:available|possible))", _I)
 _SCORE_OF_POSSIBLE = re.compile(
-    rf"\b({NUM})\s+(?:(?:inspection\s+)?points\s+)?(?:out\s+of|of|from)\s+(?:a\s+)?(?:possible|maximum|total\s+of)\s+"
+    rf"\b({NUM})\s+(?:(?:inspection\s+)?points\s+)?(?:in\s+total,?\s+)?(?:out\s+of|of|from)\s+(?:a\s+)?(?:possible|maximum|total\s+of)\s+"
     rf"(\d{{1,2}})\b", _I)
 _SCORE_POINTS = re.compile(rf"\bscor(?:e|ed|ing)\s+(?:just\s+|only\s+)?({NUM})\s+(?:inspection\s+)?points?\b", _I)
 _SCORE_TOTAL = re.compile(r"(?:total|possible|maximum)\s+(?:of\s+)?(\d{1,2})\s+(?:inspection\s+)?points", _I)
@@ -67,7 +67,8 @@ def find_scores(text: str) -> list[tuple[int, str]]:
 _RECS = [
     re.compile(rf"\b(?:makes?|made|making|contains?|sets?\s+out|issues?|issued|includes?|has|"
                rf"there\s+are|there\s+were)\s+"
-               rf"(?:a\s+total\s+of\s+|just\s+|only\s+)?({NUM})\s+(?:\w+\s+){{0,2}}?recommendations?\b", _I),
+               rf"(?:a\s+total\s+of\s+|just\s+|only\s+|a\s+(?:series|set|number)\s+of\s+)?({NUM})\s+(?:\w+\s+){{0,2}}?"
+               rf"recommendations?\b", _I),
     re.compile(rf"\b({NUM})\s+(?:\w+\s+)?recommendations?\s+(?:have\s+been\s+|were\s+|are\s+|was\s+)?"
                rf"(?:made|issued|set\s+out|given)", _I),
     re.compile(rf"\b(?:the\s+report's|the\s+inspection's|its|their)\s+({NUM})\s+recommendations\b", _I),

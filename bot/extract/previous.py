@@ -74,6 +74,10 @@ _PREV_PATTERNS = [
     # "a decline from the 'Good' rating awarded to the service in 2021"
     rf"(?:the|its|their|an?)\s+{Q}\s+(?:rating|grade)\s+(?:awarded|given|received|achieved|earned)\s+"
     rf"(?:to\s+(?:it|them|the\s+\w+)\s+)?in\s+(?P<d>{DATE})",
+    # "Leeds PDU was last inspected in March 2023 (rated 'Inadequate')"
+    rf"(?:last|previously)\s+inspected\b[^.()]{{0,60}}?\(\s*rated\s+(?:as\s+)?{Q}\s*\)",
+    # A headline "From 'Inadequate' to 'Good' – ..."
+    rf"^from\s+{Q}\s+to\s+(?=['\"]?(?:{RATING_WORDS}))",
     # "This follows an overall rating of 'Good' at its previous inspection in 2020"
     rf"(?:the|an?|its|their)\s+(?:overall\s+)?(?:rating\s+of\s+)?{Q}(?:\s+rating(?:\s+(?:given|received|awarded)"
     rf"(?:\s+to\s+it)?)?)?\s+(?:at|in|during)\s+"
