@@ -426,11 +426,3 @@ def _digest(raw: Any, where: str, names: set) -> Digest:
         send_empty=_get(data, "send_empty", bool, where, False),
         **_filters(data, where),
     )
-
-
-def demo_config(state_dir: Path, source_urls: dict[str, tuple[str, str]]) -> Config:
-    """A config for `demo`: the given sources, no Slack, no email."""
-    sources = tuple(
-        SourceConfig(name=name, type=kind, url=url) for name, (kind, url) in source_urls.items()
-    )
-    return Config(path=None, state_dir=state_dir, sources=sources)

@@ -6,13 +6,13 @@ import hashlib
 import tempfile
 import threading
 from contextlib import contextmanager
-from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.config import Config, SourceConfig
+from bot.fetch import Fetcher
 from bot.pipeline import CycleReport, run_cycle
 from bot.history import Store
 
@@ -97,8 +97,6 @@ def run_demo(state_dir: Path | None = None) -> list[CycleReport]:
         reports = []
         for _ in range(2):
             with Store(folder) as store:
-                from bot.fetch import Fetcher
-
                 with Fetcher(user_agent=config.user_agent, timeout=10, min_interval=0) as fetcher:
                     reports.append(run_cycle(config, store, fetcher=fetcher, notifiers=[]))
         return reports
@@ -113,5 +111,3 @@ def _state(state_dir: Path | None):
     with tempfile.TemporaryDirectory(prefix="hmip-bot-demo-") as tmp:
         yield Path(tmp)
 
-
-__all__ = ["run_demo", "sample_server", "demo_config", "replace"]

@@ -89,8 +89,7 @@ def _digests(config, store, now) -> list[dict]:
 
 def _schedule_info(store) -> dict:
     """What `serve` wrote about its next poll, if it runs."""
-    getter = getattr(store, "get_meta", None)
-    return {"next_poll": getter("next_poll") if getter else None}
+    return {"next_poll": store.get_meta("next_poll")}
 
 
 def status_text(data: dict) -> str:

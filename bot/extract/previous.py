@@ -170,7 +170,7 @@ def find_previous(sents: list[Sentence], main: Unit | None) -> list[Previous]:
 def find_remains(sents: list[Sentence]) -> list[tuple[str, int]]:
     """'the service remains 'Inadequate'': the rating it kept, with its position."""
     return [(canonical_rating(m.group("r")), s.start + m.start())
-            for s in sents for m in _REMAINS.finditer(s.text) if not s.in_notes or True]
+            for s in sents for m in _REMAINS.finditer(s.text)]
 
 
 def find_previous_date(text: str) -> str | None:
