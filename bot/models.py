@@ -36,6 +36,12 @@ class UnitRating:
     direction: str | None = None
     score: str | None = None
     recommendations: int | None = None
+    # {"rating": sentence, "previous_rating": sentence or None}: the passages of the text each
+    # claim was read from, so every alert can show where it came from (issue 10).
+    evidence: dict | None = None
+    # "stated" (an explicit statement of this unit's overall rating) or "inferred" (headline
+    # only, a table, coordination, a unit rated in passing); None where no rating was read.
+    confidence: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
