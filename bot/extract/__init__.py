@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.extract.evidence import locate, passage
+from bot.extract.claims import asserted, by_another_body
+from bot.extract.evidence import locate, passage, sentence_at
 from bot.extract.facts import (
     count_recommendations, find_chief_inspector, recommendations_per_unit, find_published, find_scores, find_standards,
     headline_findings, table_overall,
@@ -49,7 +50,7 @@ def _read(text: str, title: str | None, published: str | None) -> tuple[Extracti
     sents = sentences(body, title_end=len(title or ""))
     main = _main_unit(body, title or "")
     previous = find_previous(sents, main)
-    rated = find_ratings(sents, [p.span for p in previous if p.rating])
+    rated = _asserted(sents, find_ratings(sents, [p.span for p in previous if p.rating]))
     rated += _headline_and_table(body, title or "", rated)
     trace: list = []
     if _NO_RATING.search(body):
@@ -118,12 +119,23 @@ def _main_unit(body: str, title: str) -> Unit | None:
     return None
 
 
+def _asserted(sents, rated: list[Rated]) -> list[Rated]:
+    """The claims the text makes: not negated or hypothetical, and not another inspectorate's."""
+    out = []
+    for r in rated:
+        s = sentence_at(sents, r.pos)
+        if s is None or (asserted(s.text[: r.pos - s.start]) and not by_another_body(s.text)):
+            out.append(r)
+    return out
+
+
 def _headline_and_table(body: str, title: str, rated: list[Rated]) -> list[Rated]:
     """Weaker signals used only when no sentence states the rating: headline, ratings table."""
     if any(r.primary for r in rated):
         return []
 
-    found = [canonical_rating(m.group("r")) for m in re.finditer(Q, title, re.I) if m.group("qq")]
+    found = [canonical_rating(m.group("r")) for m in re.finditer(Q, title, re.I)
+             if m.group("qq") and asserted(title[: m.start()]) and not by_another_body(title)]
     units = find_mentions(title) or find_bare(title)
     if len(set(found)) == 1 and units:  # "What 'good' looks like" names no unit: not a rating
         return [Rated(units[0].unit, found[0], Strength.WEAK, 0, rule="headline", confidence=INFERRED)]

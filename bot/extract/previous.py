@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.extract.ratings import _ASPECT_WORDS, _FOR_ASPECT, _GENERIC
+from bot.extract.claims import asserted, by_another_body
 from bot.extract.rules import rule
 from bot.extract.text import DATE, Q, RATING_WORDS, Sentence, canonical_rating
 from bot.extract.units import Unit, find_bare, find_mentions
@@ -247,6 +248,8 @@ def find_previous(sents: list[Sentence], main: Unit | None) -> list[Previous]:
     """Every previous rating statement, in text order."""
     out = []
     for s in sents:
+        if by_another_body(s.text):
+            continue  # "a second consecutive 'Outstanding' from Ofsted" is not this unit's history
         for rx in _RATED_CHAIN:
             for m in rx.finditer(s.text):
                 if _declined(rx, s.text, m):
@@ -288,7 +291,8 @@ def _declined(rx, text: str, m) -> bool:
 def find_remains(sents: list[Sentence]) -> list[tuple[str, int]]:
     """'the service remains 'Inadequate'': the rating it kept, with its position."""
     return [(canonical_rating(m.group("r")), s.start + m.start())
-            for s in sents for m in _REMAINS.finditer(s.text)]
+            for s in sents if not by_another_body(s.text) for m in _REMAINS.finditer(s.text)
+            if asserted(s.text[: m.start("r")])]
 
 
 def find_previous_date(text: str) -> str | None:

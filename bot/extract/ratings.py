@@ -90,10 +90,15 @@ _SIBLING_RULES = (
 # A rating followed by "for their leadership" is a sub-rating, not the overall one.
 _FOR_ASPECT = re.compile(r"^\W{0,3}\s*(?:rating\s+)?(?:(?:specifically|separately|only)\s+)?for\s+"
                          r"(?!(?:the|a)\s+(?:first|second|third|fourth|further|consecutive)|\d)", _I)
+_TYPE_NOUN = (r"(?:pdu|service|unit|region|yjs|yos|yot|crc|division|probation\s+service|company|organisation|"
+              r"youth\s+justice\s+service|youth\s+offending\s+(?:service|team)|probation\s+delivery\s+unit)")
+# "the PDU", "this service", and a news lead's "A youth offending service" (the headline's unit)
 _GENERIC = re.compile(
-    r"(?:the|this|that|its)\s+(?:pdu|service|unit|region|yjs|yos|yot|crc|division|probation\s+service|"
-    r"youth\s+justice\s+service|youth\s+offending\s+(?:service|team)|probation\s+delivery\s+unit)\s*,?\s*$"
-    r"|\b(?:it|they|we|inspectors)\s*$", _I)
+    rf"(?:(?:the|this|that|its)\s+(?:\w+\s+)?{_TYPE_NOUN}|^\s*an?\s+(?:\w+\s+){{0,2}}{_TYPE_NOUN})"
+    rf"\s*,?(?:\s+(?:has|have|had))?\s*$"
+    r"|\b(?:it|they|we|inspectors)(?:\s+(?:has|have|had))?\s*$", _I)
+# "... we rated as 'Good'", "inspectors judged 'Good'": active voice, the thing rated stands elsewhere
+_ACTIVE_SUBJECT = re.compile(r"\b(?:we|inspectors|the\s+inspectorate|hmi\s+probation)\s*$", _I)
 _WHICH = re.compile(r",?\s*which\s+(?:(?:were|was|are|is|have\s+been|has\s+been)\s+)?"
                     r"(?:(?:also|both|all|each)\s+)*$", _I)
 _AGGREGATE = re.compile(
@@ -163,7 +168,7 @@ def _each(units: list, rating: str, strength: Strength, pos: int, name: str, pri
 
 # "We have rated X as ...", "found X to be ...", "gave X a ... rating": the object is the unit.
 _ACTIVE_RE = re.compile(
-    rf"\b(?:(?:rated|found|judged|considered|assessed)\s+(?P<obj>[^.'\"]{{3,90}}?)\s+(?:as\s+|to\s+be\s+)?|(?:gave|awarded|given)\s+(?P<obj2>[^.'\"]{{3,90}}?)\s+"
+    rf"\b(?:(?:rated|found|judged|considered|assess(?:ed|es|ing)?)\s+(?P<obj>[^.'\"]{{3,90}}?)\s+(?:as\s+|to\s+be\s+)?|(?:gave|awarded|given)\s+(?P<obj2>[^.'\"]{{3,90}}?)\s+"
     rf"an?\s+(?:overall\s+)?(?=['\"]?(?:{RATING_WORDS})['\"]?\s+rating)){Q}(?!\s+overall)", _I)
 
 
@@ -181,7 +186,7 @@ def _active_in(s: Sentence, masked) -> list[Rated]:
         if units:
             out += _each(units, canonical_rating(m.group("r")), Strength.STATED, pos, "we-rated-x-as")
             out += _more_objects(s, m.end())
-        elif _GENERIC.search(obj + " "):
+        elif _GENERIC.search(re.sub(r"\s+overall\s*$", "", obj) + " "):  # "assess it overall as 'Good'"
             out.append(Rated(None, canonical_rating(m.group("r")), Strength.WEAK, pos, rule="we-rated-x-as"))
     return out
 
@@ -232,6 +237,8 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
             continue  # "If the PDU is rated 'Inadequate', we will return ..."
         if subject.rfind("(") > subject.rfind(")") or _WHICH.search(subject):
             continue  # "(both rated 'Good')", ", which were both rated": asides, read by _siblings_in
+        if _ACTIVE_SUBJECT.search(subject):
+            continue  # "the inspections we rated as 'Good'": the rated thing is not the subject
         rating = canonical_rating(m.group("r"))
         if respectively and first_in_clause:
             out += _respectively(s, subject, clause)
@@ -272,6 +279,8 @@ def _rating_of_in(s: Sentence, masked) -> list[Rated]:
             continue
         units = _subject_units(subject, s.context, strict=True)
         out += _each(units, canonical_rating(m.group("r")), Strength.STATED, pos, "received-a-rating-of")
+        if not units and _GENERIC.search(subject) and not _ACTIVE_SUBJECT.search(subject):
+            out.append(Rated(None, canonical_rating(m.group("r")), Strength.WEAK, pos, rule="received-a-rating-of"))
     return out
 
 
@@ -289,7 +298,7 @@ def _requires_in(s: Sentence, masked) -> list[Rated]:
             # "has been told it 'requires improvement'"
             out.append(Rated(None, "Requires improvement", Strength.WEAK, pos, rule="told-it-requires-improvement"))
             continue
-        if _masked(pos, masked) or re.search(r"(?:\b(?:rated|judged|graded|as|be|been|was|is|still|and)\s*|[('\"])$",
+        if _masked(pos, masked) or re.search(r"(?:\b(?:rated|judged|graded|as|be|been|was|is|still|and)\s*|[(,:–-]\s*)['\"]?$",
                                              subject.rstrip() if subject[-1:] == " " else subject, _I):
             continue  # read by the other forms, or not the verb ("rated as requires improvement")
         units = _subject_units(subject, s.context, strict=True)

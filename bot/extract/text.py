@@ -18,8 +18,21 @@ RATING_WORDS = (
     r"outstanding|good|inadequate|"
     r"requir(?:es|e|ing|ed)\s+improvement(?:s)?"
 )
-# A rating as written in running text: quoted or not, any case.
-Q = rf"(?P<qq>['\"]?)(?P<r>{RATING_WORDS})\b(?P=qq)"
+# Words that may follow a rating word written without quotes. Any other lower-case word makes it
+# an adjective, not a rating: "some outstanding strengths", "good practice", "inadequate staffing".
+_AFTER_BARE = (
+    r"overall|by|in|at|for|following|after|when|and|but|across|since|with|on|from|again|to|as|"
+    r"last|this|the|its|their|once|now|today|yesterday|recently|while|whilst|because|which|who|"
+    r"despite|although|though|or|than|before|until|during|under|inspectors|according|rating|grade|"
+    r"judgement|ratings|grades|standard|respectively|each|both|all|also|too|then|yet|either|not|is|was|"
+    r"were|are|has|had|have|will|would|said|says|say|we|it|they|he|she|into|earlier|previously|back|"
+    r"later|compared|up|down|means|one|two|three|four|five|six|seven|eight|nine|ten|ago|so|against|"
+    r"over|between|among|amid|there|here|only|just|out|of|where|having|being|beside|alongside"
+)
+# A rating as written in running text: quoted or not, any case; a full stop or comma may sit
+# inside the closing quote ("'Requiring Improvement.'").
+Q = (rf"(?P<qq>['\"])?(?P<r>{RATING_WORDS})\b"
+     rf"(?(qq)[.,!]?(?P=qq)|(?!\s+(?!(?:{_AFTER_BARE})\b)[a-z]))")
 MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
 )

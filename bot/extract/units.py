@@ -22,14 +22,14 @@ _REGION_ALIASES = {"kss": "Kent, Surrey and Sussex", "yorkshire and humber": "Yo
 _SUFFIXES = {
     "PDU": r"probation delivery unit|pdu",
     "YJS": (r"youth justice and prevention service|youth justice service|youth justice team|"
-            r"youth offending service|youth offending team|yjps|yjs|yos|yot"),
+            r"youth offending service|youth offending team|yjps|yjs|yjt|yos|yot"),
     "CRC": r"community rehabilitation company|crc",
     "region": r"national probation service division|national probation service|nps division|"
               r"probation region|region|division",
 }
 _SUFFIX_RE = re.compile(
     r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _SUFFIXES.items()) + r")\b"
-    r"(?:\s*\((?:[A-Z]{2,8}\s+)?(?:pdu|yjs|yjps|yos|yot|crc|nps)\*?\))?",
+    r"(?:\s*\((?:[A-Z]{2,8}\s+)?(?:pdu|yjs|yjps|yjt|yos|yot|crc|nps)\*?\))?",
     re.IGNORECASE,
 )
 # Words that may sit inside a name between capitalised words ("Newcastle upon Tyne").
@@ -160,7 +160,7 @@ def region_name(text: str) -> str | None:
 
 def canonical(name: str, kind: str) -> Unit | None:
     """Canonical unit for a name as written with its type word; None if it is no name."""
-    kind = {"YOT": "YJS", "YOS": "YJS"}.get(kind, kind)
+    kind = {"YOT": "YJS", "YOS": "YJS", "YJT": "YJS"}.get(kind, kind)
     if kind in ("PDU", "YJS"):
         found = gazetteer().lookup(name, kind)
         if found:
@@ -205,7 +205,7 @@ def canonical_from_label(name: str, kind: str | None = None) -> Unit | None:
 
 # --- finding names in text -------------------------------------------------------------
 
-_SUFFIX_WORD = re.compile(r"PDU|YJS|YJPS|YOS|YOT|CRC|NPS|Unit|Team|Company|Service", re.I)
+_SUFFIX_WORD = re.compile(r"PDU|YJS|YJPS|YJT|YOS|YOT|CRC|NPS|Unit|Team|Company|Service", re.I)
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.-]*|&|,|\(|\)")
 
 
@@ -296,7 +296,8 @@ def _region_mentions(text: str) -> list[Mention]:
     names = "|".join(_flexible(norm(r)) for r in REGIONS) + "|kss"
     pattern = re.compile(
         rf"probation services?\s*[–-]\s*(?:the\s+)?(?P<a>{names})(?:\s+region)?"
-        rf"|probation\s+services?\s+(?:in|across|for)\s+(?:the\s+)?(?P<c>{names})\b(?!\s+(?:pdu|probation\s+delivery))"
+        rf"|(?<!\ba\s)(?<!\bone\s)probation\s+services?\s+(?:in|across|for)\s+(?:the\s+)?(?P<c>{names})\b"
+        rf"(?!\s+(?:pdu|probation\s+delivery))"
         rf"|(?P<d>{names})\s*:\s+(?:the\s+)?probation\s+region\b"
         rf"|\bnps\s+(?P<b>{names})(?:\s+division)?", re.I)
     out = []
