@@ -27,8 +27,6 @@ KNOWN_GAPS = {
     ("h04", "units"): "a recommendation count phrased across two sentences of a news page is missed",
     ("t13", "is_inspection"): "a newsletter round-up naming units with ratings in brackets is read as siblings only",
     ("t13", "units"): "(same) and a text with no rated inspection lists no units, as the contract asks",
-    ("vr01", "is_inspection"): "'the second-lowest of the four available ratings, 'Requires improvement'' is not read",
-    ("vr01", "units"): "(same)",
     ("vr08", "units"): "a second clause ', while its neighbour in Plymouth was judged to ...' keeps the first subject",
     ("vr36", "units"): "recommendations and ratings given to bare place names of a second unit",
     ("vr41", "units"): "an NPS division rated 'earlier this year' is read as a past rating, not a unit in passing",

@@ -15,6 +15,7 @@ from bot.extract.previous import (
     Previous, find_previous, find_previous_date, find_remains, first_inspection_for_all,
     is_first_inspection,
 )
+from bot.extract.phrases import find_phrases
 from bot.extract.ratings import Rated, find_ratings
 from bot.extract.rules import INFERRED, Strength
 from bot.extract.text import Q, canonical_rating, normalise, sentences, strip_chrome
@@ -50,7 +51,8 @@ def _read(text: str, title: str | None, published: str | None) -> tuple[Extracti
     sents = sentences(body, title_end=len(title or ""))
     main = _main_unit(body, title or "")
     previous = find_previous(sents, main)
-    rated = _asserted(sents, find_ratings(sents, [p.span for p in previous if p.rating]))
+    masked = [p.span for p in previous if p.rating]
+    rated = _asserted(sents, find_ratings(sents, masked) + find_phrases(sents, masked))
     rated += _headline_and_table(body, title or "", rated)
     trace: list = []
     if _NO_RATING.search(body):

@@ -74,7 +74,10 @@ _RECS = [
     re.compile(rf"\b(?:the\s+report's|the\s+inspection's|its|their)\s+({NUM})\s+recommendations\b", _I),
 ]
 # "... makes four recommendations to the PDU and one to the regional leadership"
-_MORE_RECS = re.compile(rf"\s+to\s+[^,.;]{{1,60}}?\s+and\s+({NUM})\s+(?:more\s+|further\s+)?to\s+(?P<to>[^,.;]{{1,60}})", _I)
+# "... makes six recommendations to the CRC, two to the prison service and one to the ministry"
+_FIRST_TO = re.compile(rf"\s+to\s+[^,.;]{{1,60}}?(?=,|\s+and\s+{NUM}\b)", _I)
+_MORE_RECS = re.compile(rf"(?:,\s*(?:and\s+)?|\s+and\s+)({NUM})\s+(?:more\s+|further\s+)?to\s+"
+                        rf"(?P<to>[^,.;]{{1,60}}?)(?=,|\s+and\s+{NUM}\b|[.;]|$)", _I)
 _PER_UNIT_RECS = re.compile(rf"\b({NUM})\s+(?:\w+\s+)?recommendations?\s+to\s+(?P<a>[^,.;]{{2,60}}?)\s+and\s+"
                             rf"({NUM})\s+to\s+(?P<b>[^,.;]{{2,60}})", _I)
 
@@ -103,11 +106,23 @@ def count_recommendations(text: str, sents: list[Sentence]) -> int | None:
         for rx in _RECS:
             m = rx.search(s.text)
             if m:
-                more = _MORE_RECS.match(s.text, m.end())
-                if more and find_mentions(more.group("to")):
+                more = _more_recs(s.text, m.end())
+                if any(find_mentions(to) for _, to in more):
                     return to_int(m.group(1))  # "six to A PDU and five to B PDU": per unit, not a sum
-                return to_int(m.group(1)) + (to_int(more.group(1)) if more else 0)
+                return to_int(m.group(1)) + sum(n for n, _ in more)
     return _numbered_list(text)
+
+
+def _more_recs(text: str, at: int) -> list[tuple[int, str]]:
+    """The further counts listed after a first one: ', two to X and one to Y'."""
+    first = _FIRST_TO.match(text, at)
+    if not first:
+        return []
+    out, at = [], first.end()
+    while (m := _MORE_RECS.match(text, at)):
+        out.append((to_int(m.group(1)) or 0, m.group("to")))
+        at = m.end()
+    return out
 
 
 def _numbered_list(text: str) -> int | None:

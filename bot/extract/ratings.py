@@ -168,7 +168,7 @@ def _each(units: list, rating: str, strength: Strength, pos: int, name: str, pri
 
 # "We have rated X as ...", "found X to be ...", "gave X a ... rating": the object is the unit.
 _ACTIVE_RE = re.compile(
-    rf"\b(?:(?:rated|found|judged|considered|assess(?:ed|es|ing)?)\s+(?P<obj>[^.'\"]{{3,90}}?)\s+(?:as\s+|to\s+be\s+)?|(?:gave|awarded|given)\s+(?P<obj2>[^.'\"]{{3,90}}?)\s+"
+    rf"\b(?:(?:rated|found|judged|considered|assess(?:ed|es|ing)?|branded|labelled|declared|deemed)\s+(?P<obj>[^.'\"]{{3,90}}?)\s+(?:as\s+|to\s+be\s+)?|(?:gave|awarded|given)\s+(?P<obj2>[^.'\"]{{3,90}}?)\s+"
     rf"an?\s+(?:overall\s+)?(?=['\"]?(?:{RATING_WORDS})['\"]?\s+rating)){Q}(?!\s+overall)", _I)
 
 
@@ -322,7 +322,8 @@ def _respectively(s: Sentence, subject: str, clause: str) -> list[Rated]:
 
 
 _APPOSITIVE = re.compile(
-    r",\s*(?:which|who|that|run\s+by|based\s+in|covering|serving|led\s+by|part\s+of)\b.*,\s*$", _I)
+    r",\s*(?:which|who|that|run\s+by|based\s+in|covering|serving|supervising|responsible\s+for|working\s+with|"
+    r"led\s+by|part\s+of)\b.*,\s*$", _I)
 
 
 def _subject_units(subject: str, sentence: str, strict: bool = False) -> list[Unit]:

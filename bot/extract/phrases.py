@@ -1,0 +1,90 @@
+"""More ways of stating a current overall rating, each a named rule read the same way.
+
+A rule's `obj` group, when present, names what was rated ("upgraded *it* to ...", "a 'Good' rating
+for *X YJS*"); otherwise the subject before the phrase does. A named unit gives a stated claim; a
+generic one ("it", "the service") gives the text's own unit.
+"""
+
+from __future__ import annotations
+
+from bot.extract.ratings import (
+    _ACTIVE_SUBJECT, _FOR_ASPECT, _GENERIC, Rated, _each, _masked, _subject_units,
+)
+from bot.extract.rules import Strength, rule
+from bot.extract.text import Q, RATING_WORDS, Sentence, canonical_rating, is_boilerplate
+from bot.extract.units import find_bare, find_mentions
+
+_FROM = rf"['\"]?(?:{RATING_WORDS})['\"]?"
+
+PHRASES = (
+    rule("first-to-be-rated",
+         rf"\b(?:is|was|became|becomes|has\s+become)\s+the\s+(?:first|second|third|latest|only|last)\s+[^.;]{{0,80}}?"
+         rf"\bto\s+(?:be\s+|have\s+been\s+)?(?:rated|judged|graded)\s+(?:as\s+)?{Q}",
+         "'X is the first ... to be rated Y' rates X (it says nothing of X's own first inspection)",
+         ["It is the first team in this year's programme to be rated as 'Inadequate'"],
+         ["the first team to be inspected"]),
+    rule("resulting-in-a-rating",
+         rf"\b(?:result(?:s|ed|ing)?\s+in|lead(?:s|ing)?\s+to|led\s+to)\s+(?:an?|the)\s+(?:overall\s+)?"
+         rf"(?:rating|grade)\s+(?:of\s+)?{Q}",
+         "what the findings 'resulted in' is the rating of the text's unit",
+         ["deficits in three standards, which resulted in a rating of 'Requires improvement'"],
+         ["resulted in a good outcome"], self=True),
+    rule("performing-to-a-standard-overall",
+         rf"\bperform(?:s|ed|ing)?\s+to\s+an?\s+{Q}\s+standard\s+overall",
+         "'performing to a good standard overall' is the overall judgement in plain words",
+         ["was found to be performing to a good standard overall"],
+         ["performing to a good standard in court work"]),
+    rule("moved-to",
+         rf"\b(?:upgraded|downgraded|raised|lowered|lifted|moved|promoted|demoted)\s+"
+         rf"(?:(?P<obj>it|them|the\s+\w+(?:\s+\w+)?)\s+)?(?:(?:its|their|the)\s+(?:overall\s+)?(?:rating|grade)\s+)?"
+         rf"(?:(?:up|down)\s+(?:a|one|two)\s+(?:grade|level)s?\s+)?(?:from\s+{_FROM}\s+)?to\s+{Q}",
+         "the rating a unit was moved to is its current rating",
+         ["a new report has upgraded it to 'Requires improvement'", "raised the overall rating from 'Good' to "
+          "'Outstanding'"],
+         ["moved to a new office", "raised concerns about good practice"]),
+    rule("gave-x-the-nth-rating",
+         rf"\b(?:gave|given|awarded|handed)\s+(?P<obj>[^.'\"]{{3,90}}?)\s+the\s+(?:second[- ])?(?:lowest|highest|top|worst|best)"
+         rf"\s+(?:of\s+the\s+(?:four\s+)?(?:available\s+|possible\s+)?(?:ratings|grades)|(?:possible\s+)?(?:rating|grade))"
+         rf"(?:\s+possible)?\s*(?:[(–:,-]|of)?\s*{Q}",
+         "'gave X the second-lowest of the four ratings, Y' rates X",
+         ["Inspectors gave the Anytown team the second-lowest of the four available ratings, 'Requires improvement'"],
+         ["gave the team the lowest score"]),
+    rule("a-rating-for-x",
+         rf"\ban?\s+{Q}\s+(?:overall\s+)?rating\s+(?:across\s+the\s+board\s+)?for\s+(?P<obj>[^.;,()]{{3,80}}?)"
+         rf"(?=\s+(?:from|by|in|after|following|at|this|last)\b|[.,;(]|$)",
+         "'an Outstanding rating for X' rates X when X is a named unit (not 'for its leadership')",
+         ["an 'Outstanding' rating across the board for the Anytown Youth Justice Service from HM Inspectorate"],
+         ["a 'Good' rating."], named_only=True),
+)
+
+
+def find_phrases(sents: list[Sentence], masked: list[tuple[int, int]]) -> list[Rated]:
+    """Current overall ratings stated in the phrasings above."""
+    out: list[Rated] = []
+    for s in sents:
+        if is_boilerplate(s.text) or s.in_notes:
+            continue
+        for r in PHRASES:
+            for m in r.finditer(s.text):
+                pos = s.start + m.start("r")
+                if _masked(pos, masked) or (not r.meta.get("named_only") and _FOR_ASPECT.match(s.text[m.end():])):
+                    continue
+                out += _read(r, s, m, pos)
+    return out
+
+
+def _read(r, s: Sentence, m, pos: int) -> list[Rated]:
+    """The unit(s) a phrase rates: its object, else its subject; a generic one is the text's unit."""
+    rating = canonical_rating(m.group("r"))
+    strength = Strength.WEAK if s.in_title else Strength.STATED
+    obj = m.groupdict().get("obj")
+    if obj:
+        units = [x.unit for x in find_mentions(obj) or find_bare(obj, s.context)]
+        generic = not r.meta.get("named_only") and bool(_GENERIC.search(obj + " ") or obj.casefold() in ("it", "them"))
+    else:
+        subject = s.text[: m.start()]
+        units = _subject_units(subject, s.context, strict=True)
+        generic = (r.meta.get("self") or _GENERIC.search(subject)) and not _ACTIVE_SUBJECT.search(subject)
+    if units:
+        return _each(units, rating, strength, pos, r.name)
+    return [Rated(None, rating, Strength.WEAK, pos, rule=r.name)] if generic else []
