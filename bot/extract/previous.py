@@ -64,11 +64,26 @@ _PREV_RULES = (
          ["At this inspection it was rated 'Good'"]),
     rule("when-it-received",
          r"\b" +
-        rf"when\s+(?:it|they)\s+(?:received|was\s+given|were\s+given|was\s+awarded|got)\s+an?\s+(?:overall\s+)?"
-        rf"{Q}\s+rating",
+         rf"when\s+(?:it|they|the\s+\w+)\s+(?:received|was\s+given|were\s+given|was\s+awarded|got)\s+an?\s+"
+         rf"(?:overall\s+)?(?:{Q}\s+rating|(?:rating|grade)\s+of\s+{Q.replace('qq', 'qq2').replace('<r>', '<r2>')})",
          "'when it received a rating' looks back",
-         ["when it received a 'Good' rating"],
+         ["when it received a 'Good' rating", "when the service was given an overall rating of 'Inadequate'"],
          ["it received a 'Good' rating"]),
+    rule("years-ago",
+         r"\b" +
+         rf"(?:(?:two|three|four|five|six|seven|\d+)\s+years|a\s+year|(?:\w+\s+)?months)\s+ago,?\s+[^.]{{0,80}}?"
+         rf"\b(?:rated|judged|graded|found|assessed|deemed|considered)\s+(?:(?:it|them|the\s+\w+)\s+)?"
+         rf"(?:to\s+be\s+|as\s+)?{Q}",
+         "a rating dated some years ago is the previous one",
+         ["Two years ago, inspectors found the team to be 'good' overall"], ["inspectors found the team to be good"]),
+    rule("dated-report-rated-it",
+         r"\b" +
+         rf"(?:an?|the)\s+(?:\w+\s+)?(?:report|inspection)\s+(?:published\s+|carried\s+out\s+)?in\s+(?P<d>{DATE})\b"
+         rf"[^.;]{{0,120}}?\b(?:rated|judged|graded|found|deemed|considered)\s+(?:it|them|the\s+\w+)\s+"
+         rf"(?:to\s+be\s+|as\s+)?{Q}",
+         "a report dated in a past year, and what it found: an earlier rating",
+         ["A report published in 2019 of the team deemed it to be inadequate"],
+         ["The report deemed it to be inadequate"]),
     rule("when-we-rated-it",
          r"\b" +
         rf"when\s+(?:we|inspectors|the\s+inspectorate)\s+[^.]{{0,80}}?\b(?:rated|judged|graded)\s+"
@@ -254,7 +269,7 @@ def find_previous(sents: list[Sentence], main: Unit | None) -> list[Previous]:
             for m in rx.finditer(s.text):
                 if _declined(rx, s.text, m):
                     continue
-                rating = canonical_rating(m.group("r"))
+                rating = canonical_rating(m.group("r") or m.groupdict().get("r2"))
                 date = m.groupdict().get("d") or _sentence_date(s.text)
                 unit = _subject_unit(s.text[: m.start()], s.context)
                 kind = _kind(s.text, unit, main)

@@ -77,7 +77,8 @@ class Sentence:
 
 
 _NOTES = re.compile(r"^\s*(?:notes? (?:to|for) (?:the )?editors?|ends)\s*:?\s*$", re.I | re.M)
-_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+# A closing quote or bracket after the full stop stays with its sentence.
+_SPLIT = re.compile(r"(?<=[.!?])(?P<close>[\"')\]]?)\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
 
 
 def notes_start(text: str) -> int:
@@ -91,7 +92,7 @@ def sentences(text: str, title_end: int = 0) -> list[Sentence]:
     notes = notes_start(text)
     out, pos = [], 0
     for m in _SPLIT.finditer(text):
-        _add(out, text, pos, m.start(), notes, title_end)
+        _add(out, text, pos, m.end("close") if m.group("close") is not None else m.start(), notes, title_end)
         pos = m.end()
     _add(out, text, pos, len(text), notes, title_end)
     return out

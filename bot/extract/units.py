@@ -209,6 +209,9 @@ _SUFFIX_WORD = re.compile(r"PDU|YJS|YJPS|YJT|YOS|YOT|CRC|NPS|Unit|Team|Company|S
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.-]*|&|,|\(|\)")
 
 
+_OF_THE_SERVICE = re.compile(r"\s+(?:of|in)\s+the\s+(?:(?:national\s+)?probation\s+service(?:\s*\(nps\))?|nps)\b", re.I)
+
+
 def find_mentions(text: str) -> list[Mention]:
     """Every unit named with its type word ('Kirklees PDU', 'Bridgend Youth Justice Service')."""
     mentions = []
@@ -219,7 +222,8 @@ def find_mentions(text: str) -> list[Mention]:
             continue
         unit = _resolve(name, kind, m.group(kind))
         if unit:
-            mentions.append(Mention(unit, start, m.end()))
+            of = _OF_THE_SERVICE.match(text, m.end())  # "X division of the National Probation Service"
+            mentions.append(Mention(unit, start, of.end() if of else m.end()))
     # Regions are also named as "Probation Service – North East region" or "NPS South West".
     mentions += _region_mentions(text)
     mentions.sort(key=lambda x: x.start)
