@@ -224,12 +224,22 @@ def _known(unit: Unit) -> bool:
     return unit.type == "region"
 
 
+_ORGANISATION = re.compile(
+    r"\b(?:service|services|team|company|crc|probation|division|unit|trust|partnership|organisation|"
+    r"provider|yjs|yos|yot|pdu|nps|hmpps|national)\b", re.I)
+
+
 def _title_unit(title: str | None) -> Unit | None:
     """An unnamed organisation: the headline up to its rating clause ('X rated 'Good'' -> X)."""
     if not title:
         return None
     name = re.split(r"\s+(?:rated|judged|graded|remains|receives|is|has|–|-|:)\s+|\s*['\"]", title, maxsplit=1)[0]
-    return Unit(name.strip(" ,.") or title.strip(), "other", None)
+    name = name.strip(" ,.") or title.strip()
+    # Page furniture ("Agenda item", a date, "Get daily updates") is never a unit: the name must
+    # be an organisation's, and not open with a date or a number.
+    if not _ORGANISATION.search(name) or re.match(r"\W*\d", name) or len(name.split()) > 12:
+        return None
+    return Unit(name, "other", None)
 
 
 @dataclass(frozen=True)

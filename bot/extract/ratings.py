@@ -321,9 +321,10 @@ def _respectively(s: Sentence, subject: str, clause: str) -> list[Rated]:
     return []
 
 
+# An aside between commas after the name: "X YJS, which works with children in Y, was rated"
 _APPOSITIVE = re.compile(
     r",\s*(?:which|who|that|run\s+by|based\s+in|covering|serving|supervising|responsible\s+for|working\s+with|"
-    r"led\s+by|part\s+of)\b.*,\s*$", _I)
+    r"led\s+by|part\s+of)\b(?:.*,\s*$|.*?,\s+(?=(?:was|were|is|are|has|have|had)\b))", _I)
 
 
 def _subject_units(subject: str, sentence: str, strict: bool = False) -> list[Unit]:

@@ -87,23 +87,31 @@ def notes_start(text: str) -> int:
     return m.start() if m else len(text)
 
 
+_YOUTH = re.compile(r"\byouth\s+(?:justice|offending)\b|\b(?:yjs|yos|yot|yjt)\b", re.I)
+_ADULT = re.compile(r"\bpdus?\b|probation\s+delivery\s+units?|probation\s+services?|\bcrcs?\b|community\s+rehabilitation|"
+                    r"\bnps\b|probation\s+region", re.I)
+
+
 def sentences(text: str, title_end: int = 0) -> list[Sentence]:
     """Split into sentences at full stops and line breaks, keeping offsets."""
     notes = notes_start(text)
+    # A bare place name's type follows the text's topic: a text about youth justice (headline or
+    # not: committee papers are headed "Agenda item") names youth services, never PDUs.
+    topic = " (youth justice)" if len(_YOUTH.findall(text)) > len(_ADULT.findall(text)) else ""
     out, pos = [], 0
     for m in _SPLIT.finditer(text):
-        _add(out, text, pos, m.end("close") if m.group("close") is not None else m.start(), notes, title_end)
+        _add(out, text, pos, m.end("close") if m.group("close") is not None else m.start(), notes, title_end, topic)
         pos = m.end()
-    _add(out, text, pos, len(text), notes, title_end)
+    _add(out, text, pos, len(text), notes, title_end, topic)
     return out
 
 
-def _add(out: list, text: str, start: int, end: int, notes: int, title_end: int) -> None:
+def _add(out: list, text: str, start: int, end: int, notes: int, title_end: int, topic: str = "") -> None:
     chunk = text[start:end]
     stripped = chunk.strip()
     if stripped:
         offset = start + chunk.index(stripped[0])
-        out.append(Sentence(stripped, offset, offset >= notes, offset < title_end, text[:title_end]))
+        out.append(Sentence(stripped, offset, offset >= notes, offset < title_end, text[:title_end] + topic))
 
 
 _ONE = rf"['\"]?(?:{RATING_WORDS})\b['\"]?"
