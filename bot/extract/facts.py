@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.extract.claims import asserted
 from bot.extract.text import MONTHS, RATING_WORDS, Sentence, canonical_rating, is_boilerplate
 from bot.extract.units import find_mentions
 
@@ -57,6 +58,8 @@ def find_scores(text: str) -> list[tuple[int, str]]:
         if not any(abs(p - m.start()) < 5 for p, _ in found):
             found.append((m.start(), f"{to_int(m.group(1))}/{int(m.group(2))}"))
     for m in _SCORE_POINTS.finditer(text):
+        if not asserted(text[max(0, m.start() - 160): m.start()]):
+            continue  # "for a unit not to score a single point": no score given
         if total and not any(abs(p - m.start()) < 5 for p, _ in found):
             found.append((m.start(), f"{to_int(m.group(1))}/{int(total.group(1))}"))
     return sorted(found)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.extract.ratings import (
     _ACTIVE_SUBJECT, _FOR_ASPECT, _GENERIC, Rated, _each, _masked, _subject_units,
 )
-from bot.extract.rules import Strength, rule
+from bot.extract.rules import INFERRED, Strength, rule
 from bot.extract.text import Q, RATING_WORDS, Sentence, canonical_rating, is_boilerplate
 from bot.extract.units import find_bare, find_mentions
 
@@ -58,6 +58,25 @@ PHRASES = (
 )
 
 
+# The four-point scale's ends named without the word: "received the lowest rating possible".
+_ENDS = {"lowest": "Inadequate", "bottom": "Inadequate", "worst": "Inadequate", "highest": "Outstanding",
+         "top": "Outstanding", "best": "Outstanding"}
+SCALE_ENDS = (
+    rule("the-lowest-rating",
+         r"\b(?:received|receives|been\s+given|was\s+given|were\s+given|got|gets|awarded|handed|given)\s+the\s+"
+         r"(?P<end>lowest|highest|worst|best|top)\s+(?:possible\s+)?(?:overall\s+)?(?:rating|grade|judgement)"
+         r"(?![^.;]{0,24}?['\"]?\b(?:outstanding|good|requir|inadequate))(?!(?:\s+possible)?\s+for\b)",
+         "the lowest of the four ratings is 'Inadequate', the highest 'Outstanding', named or not",
+         ["Anytown PDU received the lowest rating possible."],
+         ["received the lowest rating possible, 'Inadequate'", "received the lowest rating for victim work"]),
+    rule("joins-at-the-bottom",
+         r"\bjoin(?:s|ed|ing)?\s+(?P<obj>[^.;]{3,240}?)\s+(?:at|on)\s+the\s+(?P<end>bottom|top|lowest|highest)"
+         r"(?:\s+(?:level|rung|grade|rating|of\s+the\s+(?:scale|ratings))|(?=\s*[.;]|$))",
+         "units a rated unit 'joins at the bottom' hold the lowest rating too (named in passing)",
+         ["It joins Eastmoor PDU and Westmoor PDU at the bottom level."], ["joins the team at the top of the hour"]),
+)
+
+
 def find_phrases(sents: list[Sentence], masked: list[tuple[int, int]]) -> list[Rated]:
     """Current overall ratings stated in the phrasings above."""
     out: list[Rated] = []
@@ -70,6 +89,26 @@ def find_phrases(sents: list[Sentence], masked: list[tuple[int, int]]) -> list[R
                 if _masked(pos, masked) or (not r.meta.get("named_only") and _FOR_ASPECT.match(s.text[m.end():])):
                     continue
                 out += _read(r, s, m, pos)
+        out += _scale_ends(s)
+    return out
+
+
+def _scale_ends(s: Sentence) -> list[Rated]:
+    """Ratings named by their place on the scale: the subject's, or (joins ...) those it joins."""
+    out: list[Rated] = []
+    for r in SCALE_ENDS:
+        for m in r.finditer(s.text):
+            rating, pos = _ENDS[m.group("end")], s.start + m.start("end")
+            obj = m.groupdict().get("obj")
+            if obj:
+                units = [x.unit for x in find_mentions(obj)]
+                out += [Rated(u, rating, Strength.PASSING, pos, False, r.name, INFERRED) for u in units]
+                continue
+            subject = s.text[: m.start()]
+            units = _subject_units(subject, s.context, strict=True)
+            out += _each(units, rating, Strength.WEAK if s.in_title else Strength.STATED, pos, r.name)
+            if not units and _GENERIC.search(subject):
+                out.append(Rated(None, rating, Strength.WEAK, pos, rule=r.name))
     return out
 
 

@@ -284,7 +284,7 @@ def _rating_of_in(s: Sentence, masked) -> list[Rated]:
     return out
 
 
-_REQUIRES_RE = re.compile(r"\b(?P<r>requir(?:es|ed)\s+improvement)\b(?!\s+(?:in|to|with|across|for|on|around)\b)", _I)
+_REQUIRES_RE = re.compile(r"\b(?P<r>requir(?:es|ed|e)\s+improvement)\b(?!\s+(?:in|to|with|across|for|on|around)\b)", _I)
 
 
 def _requires_in(s: Sentence, masked) -> list[Rated]:

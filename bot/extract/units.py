@@ -20,7 +20,8 @@ _REGION_ALIASES = {"kss": "Kent, Surrey and Sussex", "yorkshire and humber": "Yo
 # Type words that end a unit's name, longest first so that "Youth Justice and Prevention
 # Service" wins over "Service".
 _SUFFIXES = {
-    "PDU": r"probation delivery unit|pdu",
+    # "Prison Delivery Unit (PDU)" is a news slip for the same thing: the acronym in brackets says so
+    "PDU": r"probation delivery unit|prison delivery unit(?=\s*\(pdu\))|pdu",
     "YJS": (r"youth justice and prevention service|youth justice service|youth justice team|"
             r"youth offending service|youth offending team|yjps|yjs|yjt|yos|yot"),
     "CRC": r"community rehabilitation company|crc",
@@ -235,6 +236,8 @@ def _resolve(name: str, kind: str, suffix: str) -> Unit | None:
     name = re.sub(r"\s+(?:(?:County|City|Borough|District|Metropolitan)\s+)?Council(?:'s|s')?$", "", name)
     if kind == "region":
         return canonical(f"{name} {suffix}", "region")
+    if kind == "PDU":
+        suffix = "PDU"  # "Probation Delivery Unit", and the news slip "Prison Delivery Unit (PDU)"
     # Try the longest run first, then shorter ones, so "Inspection Of Kirklees" finds Kirklees.
     words = name.split(" ")
     for i in range(len(words)):
