@@ -22,6 +22,9 @@ def test_evidence_is_a_passage_of_the_source(path):
     text = path.read_text(encoding="utf-8")
     flat = _flat(text)
     for unit in extract(text).units:
+        if unit.rating is None:  # a rated inspection whose text lacks the rating: nothing to show
+            assert unit.confidence is None and unit.evidence["rating"] is None, unit
+            continue
         assert unit.confidence in ("stated", "inferred"), unit
         assert unit.evidence["rating"] and _flat(unit.evidence["rating"]) in flat, unit
         if unit.previous_rating:

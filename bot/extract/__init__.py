@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.extract.claims import asserted, by_another_body
+from bot.extract.document import (
+    JOB_FIELDS, LEAD_PUBLICATION, NO_RATING, OTHER_PUBLICATION, REPORTS_ON, unstated_rating_unit,
+)
 from bot.extract.evidence import locate, passage, sentence_at
 from bot.extract.facts import (
     count_recommendations, find_chief_inspector, recommendations_per_unit, find_published, find_scores, find_standards,
@@ -23,13 +26,6 @@ from bot.extract.units import Unit, find_bare, find_mentions, gazetteer
 from bot.models import Extraction, UnitRating, direction_between
 
 __all__ = ["explain", "extract"]
-
-_NO_RATING = re.compile(
-    r"(?:does|do|will)\s+not\s+(?:give|award|produce|include|result\s+in|receive)\s+(?:an?\s+|any\s+)?(?:published\s+)?"
-    r"(?:overall\s+)?ratings?|\b(?:inspections?|reviews?|these|they|it)\s+(?:are|is)\s+not\s+(?:graded|rated)\b|"
-    r"\bungraded\b|\bunrated\b"
-    r"|\bgives?\s+no\s+(?:overall\s+)?ratings?|\bno\s+(?:overall\s+)?ratings?\s+(?:is|are)\s+given", re.I)
-
 
 def extract(text: str, *, title: str | None = None, published: str | None = None) -> Extraction:
     """Read one text (press release, news story, report page or report) into an Extraction."""
@@ -55,15 +51,17 @@ def _read(text: str, title: str | None, published: str | None) -> tuple[Extracti
     rated = _asserted(sents, find_ratings(sents, masked) + find_phrases(sents, masked))
     rated += _headline_and_table(body, title or "", rated)
     trace: list = []
-    if _NO_RATING.search(body):
+    if NO_RATING.search(body):
         # A public-protection inspection "does not give a rating": only a named unit's
         # explicit overall rating can make it a rated inspection.
         rated = [r for r in rated if r.strength == Strength.STATED and r.unit is not None]
         trace.append(("text", {"is_inspection": "says-no-rating-given"}))
     units = _assemble(body, sents, rated, previous, main, title, text, trace)
+    if not any(primary for _, primary in units):
+        units = _unstated(sents, body, trace)
     lead = body[len(title or ""): len(title or "") + 300]
-    if ((_OTHER_PUBLICATION.search(title or "") or _LEAD_PUBLICATION.search(lead))
-            and not _named_in(title or "", units)) or len(_JOB_FIELDS.findall(body)) >= 2:
+    if ((OTHER_PUBLICATION.search(title or "") or LEAD_PUBLICATION.search(lead))
+            and not _named_in(title or "", units)) or len(list(JOB_FIELDS.finditer(body))) >= 2:
         units = []  # an annual report or a guide citing rated units is not an inspection report
         trace.append(("text", {"is_inspection": "other-publication"}))
     primary = [u for u in units if u[1]]
@@ -81,21 +79,15 @@ def _read(text: str, title: str | None, published: str | None) -> tuple[Extracti
     ), trace
 
 
-_REPORTS_ON = re.compile(r"\b(?:published\s+(?:its\s+)?reports?\s+on|reports?\s+on\s+(?:the\s+)?(?:inspections?\s+of|\w+\s+"
-                         r"(?:youth|probation))|inspections?\s+of\s+(?:two|three|four|several))\b", re.I)
-# Headlines of publications that are not reports of one inspection, though they cite ratings.
-_OTHER_PUBLICATION = re.compile(
-    r"\bannual\s+report|effective\s+practice|\bthematic\b|\bguide\b|\bbulletin\b|\bresearch\b|"
-    r"^blog\b|\bconsultation\b|inspection\s+programme|spotlight\s+review|\bappoint|\bjoins\b|"
-    r"\bvacanc|\brecruit|academic\s+insights|\bstandards\s+(?:review|framework)|\bspeech\b|"
-    r"\bstatement\b|\bresponds?\s+to\b|\bresponse\s+to\b|dynamic\s+inspection|public\s+protection\s+inspection|"
-    r"quality\s+(?:&|and)\s+impact|action\s+plan|\banalysis\b|short\s+quality\s+screening|"
-    r"inspection\s+of\s+adult\s+offending\s+work|\bannounc", re.I)
-_LEAD_PUBLICATION = re.compile(r"\b(?:annual\s+report|thematic\s+(?:inspection|review|report)|spotlight\s+review|"
-                               r"effective\s+practice\s+guide)\b", re.I)
-# A job advert: its fields, not its headline, give it away.
-_JOB_FIELDS = re.compile(r"^\s*(?:salary|closing\s+date|how\s+to\s+apply|job\s+reference|grade|contract\s+type)\b\s*:?",
-                         re.I | re.M)
+def _unstated(sents, body: str, trace: list) -> list[tuple[UnitRating, bool]]:
+    """A rated inspection whose text lacks the rating: the unit, rating null (nothing to alert)."""
+    unit = unstated_rating_unit(sents, body)
+    if unit is None:
+        return []
+    trace.append((unit.name, {"is_inspection": "inspection-of-unit", "rating": "not stated in the text"}))
+    return [(UnitRating(name=unit.name, type=unit.type, region=unit.region,
+                        recommendations=count_recommendations(body, sents),
+                        evidence={"rating": None, "previous_rating": None}), True)]
 
 
 def _named_in(title: str, units) -> bool:
@@ -156,7 +148,7 @@ def _assemble(body, sents, rated, previous, main, title, source, trace) -> list[
 
 def _choose(body, rated, main, title) -> list[tuple[Rated, Unit]]:
     """The winning statement for each unit: the strongest, then the earliest; primary units first."""
-    if not any(r.primary for r in rated) and _REPORTS_ON.search(body):
+    if not any(r.primary for r in rated) and REPORTS_ON.search(body):
         # "reports on three services: Dudley YJS (rated 'Good'), Sandwell YJS (rated ...)"
         rated = [replace(r, primary=True, strength=Strength.STATED) if r.strength == Strength.BRACKET else r
                  for r in rated]
