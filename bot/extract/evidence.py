@@ -16,7 +16,6 @@ _VARIANTS = {
     "-": r"[-‑‐]",
     "&": r"(?:&amp;|&)",
 }
-_INVISIBLE = "[\u200b\u200c\u200d\ufeff\u00ad]*"
 
 
 def sentence_at(sents: list[Sentence], pos: int) -> Sentence | None:
@@ -46,15 +45,22 @@ def locate(source: str, found: str | None) -> str | None:
     """`found` (a passage of the normalised text) as written in `source`, whitespace collapsed."""
     if not found:
         return None
-    pattern = "".join(_char(c) for c in found.strip())
-    m = re.search(pattern, source)
+    found = found.strip()
+    if found in source:
+        return _spaces(found)
+    m = re.search(_PIECE.sub(_piece, found), source)
     return _spaces(m.group(0) if m else found)
 
 
-def _char(c: str) -> str:
-    if c.isspace():
-        return r"[\s|" + _INVISIBLE[1:-2] + r"]+"
-    return (_VARIANTS.get(c) or re.escape(c)) + _INVISIBLE
+_PIECE = re.compile(r"\s+|['\"–&-]|[^\s'\"–&-]+")
+
+
+def _piece(m: re.Match) -> str:
+    """A run of the passage as a pattern: blanks match any blanks, folded characters their variants."""
+    piece = m.group(0)
+    if piece.isspace():
+        return r"[\s|]+"
+    return _VARIANTS.get(piece) or re.escape(piece)
 
 
 def _spaces(text: str) -> str:

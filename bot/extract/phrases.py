@@ -11,7 +11,7 @@ from bot.extract.ratings import (
     _ACTIVE_SUBJECT, _FOR_ASPECT, _GENERIC, Rated, _each, _masked, _subject_units,
 )
 from bot.extract.rules import INFERRED, Strength, rule
-from bot.extract.text import Q, RATING_WORDS, Sentence, canonical_rating, is_boilerplate
+from bot.extract.text import Q, RATING_WORDS, Sentence, before, canonical_rating, is_boilerplate
 from bot.extract.units import find_bare, find_mentions
 
 _FROM = rf"['\"]?(?:{RATING_WORDS})['\"]?"
@@ -104,7 +104,7 @@ def _scale_ends(s: Sentence) -> list[Rated]:
                 units = [x.unit for x in find_mentions(obj)]
                 out += [Rated(u, rating, Strength.PASSING, pos, False, r.name, INFERRED) for u in units]
                 continue
-            subject = s.text[: m.start()]
+            subject = before(s.text, m.start())
             units = _subject_units(subject, s.context, strict=True)
             out += _each(units, rating, Strength.WEAK if s.in_title else Strength.STATED, pos, r.name)
             if not units and _GENERIC.search(subject):
@@ -121,7 +121,7 @@ def _read(r, s: Sentence, m, pos: int) -> list[Rated]:
         units = [x.unit for x in find_mentions(obj) or find_bare(obj, s.context)]
         generic = not r.meta.get("named_only") and bool(_GENERIC.search(obj + " ") or obj.casefold() in ("it", "them"))
     else:
-        subject = s.text[: m.start()]
+        subject = before(s.text, m.start())
         units = _subject_units(subject, s.context, strict=True)
         generic = (r.meta.get("self") or _GENERIC.search(subject)) and not _ACTIVE_SUBJECT.search(subject)
     if units:

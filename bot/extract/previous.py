@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.extract.ratings import _ASPECT_WORDS, _FOR_ASPECT, _GENERIC
 from bot.extract.claims import asserted, by_another_body
+from bot.extract.ratings import _ASPECT_WORDS, _FOR_ASPECT, _GENERIC
 from bot.extract.rules import rule
-from bot.extract.text import DATE, Q, RATING_WORDS, Sentence, canonical_rating
+from bot.extract.text import DATE, Q, RATING_WORDS, Sentence, before, canonical_rating
 from bot.extract.units import Unit, find_bare, find_mentions
 
 _I = re.IGNORECASE
@@ -271,7 +271,7 @@ def find_previous(sents: list[Sentence], main: Unit | None) -> list[Previous]:
                     continue
                 rating = canonical_rating(m.group("r") or m.groupdict().get("r2"))
                 date = m.groupdict().get("d") or _sentence_date(s.text)
-                unit = _subject_unit(s.text[: m.start()], s.context)
+                unit = _subject_unit(before(s.text, m.start()), s.context)
                 kind = _kind(s.text, unit, main)
                 out.append(Previous(rating, date, unit, kind, (s.start + m.start(), s.start + m.end()), rx.name))
         if _FORMER.search(s.text):

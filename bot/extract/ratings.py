@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.extract.rules import INFERRED, STATED, Strength, rule
-from bot.extract.text import Q, RATING_WORDS, Sentence, canonical_rating, is_boilerplate
+from bot.extract.text import Q, RATING_WORDS, Sentence, before, canonical_rating, is_boilerplate
 from bot.extract.units import Mention, Unit, find_bare, find_mentions, region_name
 
 _I = re.IGNORECASE
@@ -148,7 +148,7 @@ def _overall_in(s: Sentence, masked) -> list[Rated]:
             if _masked(pos, masked) or _FOR_ASPECT.match(s.text[m.end():]):
                 continue
             rating = canonical_rating(m.group("r"))
-            subject = s.text[: m.start()]
+            subject = before(s.text, m.start())
             obj = m.groupdict().get("obj") or ""
             if _WHICH.search(subject) or _WHICH_ALSO.search(subject):
                 continue  # ", which also received ...": a sibling, read by _siblings_in
@@ -213,7 +213,7 @@ def _siblings_in(s: Sentence, masked) -> list[Rated]:
             pos = s.start + m.start("r")
             if _masked(pos, masked) and not m.group(0).startswith("("):
                 continue  # a bracket right after a name is that unit's rating, dated or not
-            units = _trailing_units(s.text[: m.start()])
+            units = _trailing_units(before(s.text, m.start()))
             out += [Rated(u, canonical_rating(m.group("r")), rx.meta["strength"], pos, False, rx.name, INFERRED)
                     for u in units]
     return out
@@ -232,7 +232,7 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
         after = s.text[m.end():]
         if _masked(pos, masked) or _FOR_ASPECT.match(after) or after.lstrip().startswith("overall"):
             continue  # "... overall" forms are read by _overall_in
-        subject = s.text[clause_start: m.start()] if respectively else s.text[: m.start()]
+        subject = s.text[clause_start: m.start()] if respectively else before(s.text, m.start())
         if _HYPOTHETICAL.search(subject):
             continue  # "If the PDU is rated 'Inadequate', we will return ..."
         if subject.rfind("(") > subject.rfind(")") or _WHICH.search(subject):
@@ -274,7 +274,7 @@ def _rating_of_in(s: Sentence, masked) -> list[Rated]:
     out = []
     for m in _RATING_OF_RE.finditer(s.text):
         pos = s.start + m.start("r")
-        subject = s.text[: m.start()]
+        subject = before(s.text, m.start())
         if _masked(pos, masked) or _FOR_ASPECT.match(s.text[m.end():]) or _WHICH.search(subject):
             continue
         units = _subject_units(subject, s.context, strict=True)
@@ -292,7 +292,7 @@ def _requires_in(s: Sentence, masked) -> list[Rated]:
     out = []
     for m in _REQUIRES_RE.finditer(s.text):
         pos = s.start + m.start("r")
-        subject = s.text[: m.start()]
+        subject = before(s.text, m.start())
         told = re.search(r"\btold\s+(?:that\s+)?(?:it|they)\s*['\"]?$", subject, _I)
         if told and not _masked(pos, masked):
             # "has been told it 'requires improvement'"

@@ -51,6 +51,17 @@ def normalise(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+_REACH = 400  # how far back a claim's subject is looked for: keeps a text without full stops linear
+
+
+def before(text: str, end: int) -> str:
+    """The words before `end` in a sentence, at most _REACH characters (whole words)."""
+    if end <= _REACH:
+        return text[:end]
+    start = text.find(" ", end - _REACH, end)
+    return text[start + 1 if start != -1 else end - _REACH: end]
+
+
 def canonical_rating(word: str | None) -> str | None:
     """'requiring improvement' -> 'Requires improvement', 'GOOD' -> 'Good'."""
     if not word:

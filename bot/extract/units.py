@@ -300,19 +300,24 @@ def _name_before(text: str, end: int, kind: str) -> tuple[int, str]:
 
 
 def _region_mentions(text: str) -> list[Mention]:
+    out = []
+    for m in _region_pattern().finditer(text):
+        region = region_name(m.group("a") or m.group("b") or m.group("c") or m.group("d"))
+        if region:
+            out.append(Mention(Unit(f"{region} region", "region", region), m.start(), m.end()))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _region_pattern() -> re.Pattern:
+    """Regions named as 'Probation Service – North East', 'probation services in Wales', 'NPS London'."""
     names = "|".join(_flexible(norm(r)) for r in REGIONS) + "|kss"
-    pattern = re.compile(
+    return re.compile(
         rf"probation services?\s*[–-]\s*(?:the\s+)?(?P<a>{names})(?:\s+region)?"
         rf"|(?<!\ba\s)(?<!\bone\s)probation\s+services?\s+(?:in|across|for)\s+(?:the\s+)?(?P<c>{names})\b"
         rf"(?!\s+(?:pdu|probation\s+delivery))"
         rf"|(?P<d>{names})\s*:\s+(?:the\s+)?probation\s+region\b"
         rf"|\bnps\s+(?P<b>{names})(?:\s+division)?", re.I)
-    out = []
-    for m in pattern.finditer(text):
-        region = region_name(m.group("a") or m.group("b") or m.group("c") or m.group("d"))
-        if region:
-            out.append(Mention(Unit(f"{region} region", "region", region), m.start(), m.end()))
-    return out
 
 
 def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
