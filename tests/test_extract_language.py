@@ -127,19 +127,19 @@ def test_a_rating_word_used_as_an_adjective_is_no_rating():
 # --- first inspections ------------------------------------------------------------------------
 
 def test_first_under_a_new_methodology_is_not_a_first_inspection():
-    text = ("Luton PDU has been rated 'Good'. It is the first PDU inspected under our new methodology, "
+    text = ("Wakefield PDU has been rated 'Good'. It is the first PDU inspected under our new methodology, "
             "in its first inspection under the new framework.")
-    assert rated(text) == [("Luton PDU", "Good", None, None)]
+    assert rated(text) == [("Wakefield PDU", "Good", None, None)]
 
 
 def test_first_inspection_in_some_years_is_not_a_first_inspection():
-    text = "Luton PDU has been rated 'Good' in its first inspection in four years."
-    assert rated(text) == [("Luton PDU", "Good", None, None)]
+    text = "Wakefield PDU has been rated 'Good' in its first inspection in four years."
+    assert rated(text) == [("Wakefield PDU", "Good", None, None)]
 
 
 def test_its_first_inspection():
-    text = "Luton PDU has been rated 'Good' in its first inspection since it was created in 2021."
-    assert rated(text) == [("Luton PDU", "Good", None, "new")]
+    text = "Wakefield PDU has been rated 'Good' in its first inspection since it was created in 2021."
+    assert rated(text) == [("Wakefield PDU", "Good", None, "new")]
 
 
 # --- a rated inspection whose text lacks the rating ---------------------------------------------
@@ -176,7 +176,7 @@ def test_a_youth_offending_service_is_never_a_pdu():
 def test_one_resolver_for_named_and_bare_names():
     a = extract("Barnsley PDU has been rated 'Good' by HM Inspectorate of Probation.").units[0].name
     b = extract("The probation service in Barnsley has been rated 'Good' by HM Inspectorate of Probation.").units[0].name
-    assert a == b == "Barnsley PDU"
+    assert a == b == "Barnsley and Rotherham PDU"
 
 
 # --- the pathological input of the negative corpus ---------------------------------------------

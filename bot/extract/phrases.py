@@ -42,6 +42,12 @@ PHRASES = (
          ["a new report has upgraded it to 'Requires improvement'", "raised the overall rating from 'Good' to "
           "'Outstanding'"],
          ["moved to a new office", "raised concerns about good practice"]),
+    rule("raised-the-rating-of-x",
+         rf"\b(?:raised|lifted|upgraded|improved|lowered|downgraded|cut|dropped)\s+(?:the|its|their)\s+(?:overall\s+)?"
+         rf"(?:rating|grade)\s+(?:of|for)\s+(?P<obj>[^.'\"]{{3,90}}?)\s+(?:from\s+{_FROM}\s+)?to\s+{Q}",
+         "'raised the overall rating of X (from A) to B' rates X B",
+         ["Inspectors raised the overall rating of the Anytown team from 'Good' to 'Outstanding'"],
+         ["raised the profile of the team to good effect"]),
     rule("gave-x-the-nth-rating",
          rf"\b(?:gave|given|awarded|handed)\s+(?P<obj>[^.'\"]{{3,90}}?)\s+the\s+(?:second[- ])?(?:lowest|highest|top|worst|best)"
          rf"\s+(?:of\s+the\s+(?:four\s+)?(?:available\s+|possible\s+)?(?:ratings|grades)|(?:possible\s+)?(?:rating|grade))"
@@ -77,9 +83,23 @@ SCALE_ENDS = (
 )
 
 
+# "Both services were rated 'Good'": the units named just before, when there are as many as it says.
+_COUNTS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+BOTH = rule(
+    "both-services-rated",
+    rf"^(?:(?:and|but|so),?\s+)?(?:both|the\s+(?P<n>two|three|four|five|six)|all\s+(?P<m>three|four|five|six))\s+"
+    rf"(?:of\s+them|(?:\w+\s+)?(?:services|units|pdus|teams|areas|organisations|companies|crcs|yjss|yots|yoss|"
+    rf"divisions|regions))?\s*(?:have\s+been|had\s+been|were|are)\s+(?:also\s+|each\s+|both\s+)?"
+    rf"(?:rated|judged|graded|found\s+to\s+be|assessed\s+as)\s+(?:as\s+)?{Q}",
+    "'both services were rated X' gives X to the units just named, when their number matches",
+    ["Both services were rated 'Good'.", "All three PDUs have been judged 'Requires improvement'."],
+    ["Both reports were published today."])
+
+
 def find_phrases(sents: list[Sentence], masked: list[tuple[int, int]]) -> list[Rated]:
     """Current overall ratings stated in the phrasings above."""
     out: list[Rated] = []
+    previous_text = ""
     for s in sents:
         if is_boilerplate(s.text) or s.in_notes:
             continue
@@ -90,7 +110,22 @@ def find_phrases(sents: list[Sentence], masked: list[tuple[int, int]]) -> list[R
                     continue
                 out += _read(r, s, m, pos)
         out += _scale_ends(s)
+        out += _both(s, previous_text)
+        previous_text = s.text
     return out
+
+
+def _both(s: Sentence, previous_text: str) -> list[Rated]:
+    """Units coordinated across sentences: 'A and B were inspected. Both services were rated ...'."""
+    m = BOTH.search(s.text)
+    if not m:
+        return []
+    want = _COUNTS[(m.group("n") or m.group("m") or "both").casefold()]
+    units = list(dict.fromkeys(x.unit for x in find_mentions(previous_text)))
+    if len(units) != want:
+        return []
+    return [Rated(u, canonical_rating(m.group("r")), Strength.STATED, s.start + m.start("r"), True, BOTH.name, INFERRED)
+            for u in units]
 
 
 def _scale_ends(s: Sentence) -> list[Rated]:

@@ -69,6 +69,13 @@ _PREV_RULES = (
          "'when it received a rating' looks back",
          ["when it received a 'Good' rating", "when the service was given an overall rating of 'Inadequate'"],
          ["it received a 'Good' rating"]),
+    rule("raised-rating-of-x-from",
+         r"\b" +
+         rf"(?:raised|lifted|upgraded|improved|lowered|downgraded|cut|dropped)\s+(?:the|its|their)\s+(?:overall\s+)?"
+         rf"(?:rating|grade)\s+(?:of|for)\s+[^.'\"]{{3,90}}?\s+from\s+{Q}",
+         "'raised the rating of X from A (to B)': A was X's previous rating",
+         ["raised the overall rating of the Anytown team from 'Good' to 'Outstanding'"],
+         ["raised the rating of the team to 'Good'"]),
     rule("years-ago",
          r"\b" +
          rf"(?:(?:two|three|four|five|six|seven|\d+)\s+years|a\s+year|(?:\w+\s+)?months)\s+ago,?\s+[^.]{{0,80}}?"
@@ -364,6 +371,8 @@ _FIRST = re.compile(
     r"\b(?:re-?)?(?:unification|unified|established|created|formed|set\s+up|brought\s+back|"
     r"public\s+ownership|brought\s+in-house)\b"
     r"|\b(?:its|their)\s+first\s+(?:ever\s+)?inspection\b(?!\s+(?:under|of\s+its\s+kind|in\s+the\s+(?:new|current)))"
+    r"(?!\s+(?:in|for)\s+(?:\w+\s+)?(?:years?|months?|decades?)\b|\s+since\s+(?:(?:January|February|March|April|May|"
+    r"June|July|August|September|October|November|December)\s+)?(?:19|20)\d\d)"
     r"|\bfirst\s+time\s+[^.,;]{0,60}?\b(?:has|have)\s+been\s+inspected\s*(?:[.;]|$)"
     r"|\bhas\s+not\s+(?:previously\s+)?been\s+inspected\s+before\b"
     r"|\bfirst\s+time\s+(?:the\s+\w+|it|they|this\s+\w+)\s+(?:has|have)\s+been\s+inspected\s+since\s+[^.]{0,60}?"

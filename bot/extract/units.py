@@ -114,6 +114,16 @@ class Gazetteer:
         core = _core(name, kind)
         return self.by_core.get((kind, core)) or self.by_parts.get((kind, _parts(core)))
 
+    def resolve(self, name: str, kind: str) -> Unit | None:
+        """The one resolver: a name of a type, any case or spelling, whole or a unique part of one."""
+        found = self.lookup(name, kind)
+        if found:
+            return found
+        if kind != "PDU":
+            return None  # a council's youth service may be named like part of another's: no guess
+        part = self.part_of(_core(name, kind), kind)  # "Barnsley PDU" is Barnsley and Rotherham PDU
+        return part[0] if part else None
+
     def part_of(self, core: str, kind: str) -> list[Unit]:
         """The one unit of a type whose name has `core` as a part ('Devon' -> Devon and Torbay PDU)."""
         c = norm(core)
@@ -163,7 +173,7 @@ def canonical(name: str, kind: str) -> Unit | None:
     """Canonical unit for a name as written with its type word; None if it is no name."""
     kind = {"YOT": "YJS", "YOS": "YJS", "YJT": "YJS"}.get(kind, kind)
     if kind in ("PDU", "YJS"):
-        found = gazetteer().lookup(name, kind)
+        found = gazetteer().resolve(name, kind)
         if found:
             return found
         core = _core(name, kind)
@@ -197,11 +207,18 @@ def _title(name: str, kind: str) -> str:
 
 
 def canonical_from_label(name: str, kind: str | None = None) -> Unit | None:
-    """Canonical unit for a free-written name (type guessed from its words)."""
+    """Canonical unit for a free-written name, in any case (type from its words, else `kind`)."""
+    m = re.search(rf"(?:{_SUFFIX_RE.pattern})\s*$", name.strip(), re.I)
+    written = next((k for k in _SUFFIXES if m and m.group(k)), None)
+    for k in [written] if written else (["PDU", "YJS"] if kind in (None, "other") else [kind]):
+        if k in ("PDU", "YJS"):
+            found = gazetteer().resolve(name if written else f"{name} {k}", k)
+            if found:
+                return found
     found = find_mentions(name)
     if found:
         return found[0].unit
-    return canonical(name, kind or "other")
+    return canonical(name, written or kind or "other")
 
 
 # --- finding names in text -------------------------------------------------------------
@@ -243,7 +260,7 @@ def _resolve(name: str, kind: str, suffix: str) -> Unit | None:
     for i in range(len(words)):
         candidate = " ".join(words[i:])
         if kind in ("PDU", "YJS"):
-            found = gazetteer().lookup(f"{candidate} {suffix}", kind)
+            found = gazetteer().resolve(f"{candidate} {suffix}", kind)
             if found:
                 return found
     trimmed = _trim_stop(words)
@@ -349,7 +366,8 @@ def find_bare(text: str, context: str = "") -> list[Mention]:
             continue  # "Surrey" inside "Kent, Surrey and Sussex" names a region, not Surrey PDU
         if _NOT_A_UNIT.match(text, m.end()):
             continue  # "Lincolnshire County Council", "Kent Police" are partners, not units
-        chosen = [u for u in g.types_of(m.group(0)) if u.type == kind] or g.part_of(m.group(0), kind)
+        chosen = [u for u in g.types_of(m.group(0)) if u.type == kind]
+        chosen = chosen or [u for u in [g.resolve(f"{m.group(0)} {kind}", kind)] if u]
         if chosen:
             out.append(Mention(chosen[0], m.start(), m.end()))
             continue
