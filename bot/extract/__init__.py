@@ -118,7 +118,10 @@ def _asserted(sents, rated: list[Rated]) -> list[Rated]:
     out = []
     for r in rated:
         s = sentence_at(sents, r.pos)
-        if s is None or (asserted(s.text[: r.pos - s.start]) and not by_another_body(s.text)):
+        at = r.pos - s.start if s else 0
+        after = s.text[at:].split(" ", 1)[-1] if s else ""  # past the rating's first word
+        after = re.sub(r"^\s*improvement\b", "", after, flags=re.I)
+        if s is None or (asserted(s.text[:at], re.sub(r"^[^\s]*['\"]", "", after)) and not by_another_body(s.text)):
             out.append(r)
     return out
 

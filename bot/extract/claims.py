@@ -40,8 +40,9 @@ def by_another_body(sentence: str) -> bool:
 
 NOT_ASSERTED = rule(
     "not-asserted",
-    r"(?:\b(?:not|never|no\s+longer|could|would|might|should|must|(?-i:may)|aims?\s+to|aiming\s+to|hopes?\s+to|"
-    r"hoping\s+to|wants?\s+to|expects?\s+to|expected\s+to|likely\s+to|bid\s+to|goal\s+(?:is|of)|ambition|target|"
+    r"(?:\b(?:not|never|no\s+longer|could|would|might|should|must|(?-i:may)|aim(?:s|ing)?|hop(?:e|es|ing)|"
+    r"wants?|wanting|expect(?:s|ed|ing)?|likely\s+to|bid\s+to|goal\s+(?:is|of)|ambition|target|"
+    r"claim(?:s|ed)?|rumou?r(?:s|ed)?|alleg(?:e|es|ed)|speculat\w*|predict(?:s|ed)?|fear(?:s|ed)?|"
     r"at\s+risk\s+of|risks?\s+being|avoid(?:ed|s|ing)?|escaped?|if|unless|whether|until|when\s+inspectors\s+return|"
     r"next\s+inspection|in\s+future)\b|n't\b)[^,;:–()]*$",
     "negation, modality and intent: the rating is not given in this clause",
@@ -50,6 +51,15 @@ NOT_ASSERTED = rule(
     ["Anytown PDU was rated", "In May 2024 the team was rated", "The unit, which could improve, was rated"])
 
 
-def asserted(clause_before: str) -> bool:
-    """False when the clause leading to a rating negates it, or makes it hypothetical or an aim."""
-    return not NOT_ASSERTED.search(clause_before[-160:])
+FUTURE_AFTER = rule(
+    "future-condition-after",
+    r"^\W{0,3}\s*(?:when|once|if|after|at|by)\s+(?:the\s+)?(?:inspectors?\s+(?:return|come\s+back|next)|"
+    r"(?:its|the|their)\s+next\s+inspection|(?:it|they)\s+(?:is|are)\s+(?:next\s+)?(?:re-?)?inspected)",
+    "a rating tied to a future inspection is an aim or a forecast",
+    ["' when inspectors return next year", " at its next inspection"], [" when inspectors visited in May"])
+
+
+def asserted(clause_before: str, after: str = "") -> bool:
+    """False when the clause leading to a rating negates it, makes it hypothetical or an aim, or
+    reports it as a claim; or when what follows ties it to a future inspection."""
+    return not NOT_ASSERTED.search(clause_before[-160:]) and not FUTURE_AFTER.search(after[:80])

@@ -66,14 +66,18 @@ PHRASES = (
 
 # The four-point scale's ends named without the word: "received the lowest rating possible".
 _ENDS = {"lowest": "Inadequate", "bottom": "Inadequate", "worst": "Inadequate", "highest": "Outstanding",
-         "top": "Outstanding", "best": "Outstanding"}
+         "top": "Outstanding", "best": "Outstanding", "second-lowest": "Requires improvement",
+         "second-highest": "Good"}
 SCALE_ENDS = (
     rule("the-lowest-rating",
-         r"\b(?:received|receives|been\s+given|was\s+given|were\s+given|got|gets|awarded|handed|given)\s+the\s+"
-         r"(?P<end>lowest|highest|worst|best|top)\s+(?:possible\s+)?(?:overall\s+)?(?:rating|grade|judgement)"
-         r"(?![^.;]{0,24}?['\"]?\b(?:outstanding|good|requir|inadequate))(?!(?:\s+possible)?\s+for\b)",
-         "the lowest of the four ratings is 'Inadequate', the highest 'Outstanding', named or not",
-         ["Anytown PDU received the lowest rating possible."],
+         r"\b(?:(?:received|receives|been\s+given|was\s+given|were\s+given|got|gets|awarded|handed|given)|"
+         r"(?:gave|gives|give|awarded|awards)\s+(?P<obj>it|them|the\s+\w+(?:\s+\w+)?))\s+the\s+"
+         r"(?P<end>(?:second[- ])?(?:lowest|highest)|worst|best|top)\s+(?:possible\s+|available\s+)?(?:overall\s+)?"
+         r"(?:rating|grade|judgement)"
+         r"(?![^.;]{0,24}?['\"]?\b(?:outstanding|good|requir|inadequate))(?!(?:\s+(?:possible|available))?\s+for\b)",
+         "the ends of the four-point scale, named or not: lowest 'Inadequate', second-lowest 'Requires "
+         "improvement', second-highest 'Good', highest 'Outstanding'",
+         ["Anytown PDU received the lowest rating possible.", "which gave it the second-lowest rating available"],
          ["received the lowest rating possible, 'Inadequate'", "received the lowest rating for victim work"]),
     rule("joins-at-the-bottom",
          r"\bjoin(?:s|ed|ing)?\s+(?P<obj>[^.;]{3,240}?)\s+(?:at|on)\s+the\s+(?P<end>bottom|top|lowest|highest)"
@@ -133,8 +137,13 @@ def _scale_ends(s: Sentence) -> list[Rated]:
     out: list[Rated] = []
     for r in SCALE_ENDS:
         for m in r.finditer(s.text):
-            rating, pos = _ENDS[m.group("end")], s.start + m.start("end")
+            rating, pos = _ENDS[m.group("end").casefold().replace(" ", "-")], s.start + m.start("end")
             obj = m.groupdict().get("obj")
+            if obj and r.name == "the-lowest-rating":  # "gave it the lowest rating": the text's unit
+                units = [x.unit for x in find_mentions(obj)]
+                out += _each(units, rating, Strength.STATED, pos, r.name) or [
+                    Rated(None, rating, Strength.WEAK, pos, rule=r.name)]
+                continue
             if obj:
                 units = [x.unit for x in find_mentions(obj)]
                 out += [Rated(u, rating, Strength.PASSING, pos, False, r.name, INFERRED) for u in units]

@@ -151,7 +151,10 @@ _CHROME = [
     # (kept when the date follows on the next line: "Published\n12 June 2024")
     # "Related stories" blocks and "Related: ..." lines name other units with other ratings
     re.compile(r"^(?:Related(?: stories| content| news| topics| articles| links)?|More on this story|"
-               r"Read more|More from [^\n]{0,40}|You may also like|Top stories|Most read)[ \t]*:?[ \t]*\n"
+               r"Read more|More from [^\n]{0,40}|You may also like|Top stories|Most read|Most popular|Most viewed|"
+               r"Most commented|Trending(?: now)?|Popular(?: now| stories| articles)?|More stories|More news|"
+               r"Latest news|Latest stories|Editor's picks|Recommended(?: for you| stories)?|In other news)"
+               r"[ \t]*:?[ \t]*\n"
                r"(?:[^\n]+\n?)*", re.M | re.I),
     re.compile(r"^(?:Related|Read more|See also|Also read)[ \t]*:[^\n]*$", re.M | re.I),
     re.compile(r"^(?:Published|Last updated):?[ \t]*$(?!\n+[ \t]*\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4})", re.M),
