@@ -76,6 +76,12 @@ _PREV_RULES = (
          "'raised the rating of X from A (to B)': A was X's previous rating",
          ["raised the overall rating of the Anytown team from 'Good' to 'Outstanding'"],
          ["raised the rating of the team to 'Good'"]),
+    rule("previous-rating-of",
+         r"\b" +
+         rf"(?:its|their|the|a)\s+previous\s+(?:overall\s+)?(?:rating|grade)\s+(?:of|was|had\s+been|[:–-])\s*{Q}",
+         "'their previous rating of X' names the previous rating",
+         ["have improved on their previous rating of inadequate", "The previous rating was 'Good'"],
+         ["the previous report"]),
     rule("years-ago",
          r"\b" +
          rf"(?:(?:two|three|four|five|six|seven|\d+)\s+years|a\s+year|(?:\w+\s+)?months)\s+ago,?\s+[^.]{{0,80}}?"

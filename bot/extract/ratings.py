@@ -180,7 +180,7 @@ def _active_in(s: Sentence, masked) -> list[Rated]:
         obj = m.group("obj") or m.group("obj2")
         if re.search(rf"\b(?:{RATING_WORDS})\b", obj, _I) or re.match(r"\s*that\b", obj, _I):
             continue  # "rated outstanding ... after it required improvement"; "found that ..."
-        if _masked(pos, masked) or _FOR_ASPECT.match(s.text[m.end():]) or _ASPECT_WORDS.search(obj):
+        if _masked(pos, masked) or _FOR_ASPECT.match(s.text[m.end():]) or _aspect(obj):
             continue
         units = [x.unit for x in find_mentions(obj) or find_bare(obj, s.context)]
         if units:
@@ -192,6 +192,14 @@ def _active_in(s: Sentence, masked) -> list[Rated]:
 
 
 _MORE_OBJ = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?P<obj>[^,.;'\"]{{3,90}}?)\s+(?:as\s+)?{Q}", _I)
+
+
+def _aspect(phrase: str) -> bool:
+    """True when a phrase names an aspect of work; the words of a unit's own name do not count
+    ("the Anytown Probation Delivery Unit" is a unit, "delivery of sentences" an aspect)."""
+    for m in reversed(find_mentions(phrase)):
+        phrase = phrase[: m.start] + " " + phrase[m.end:]
+    return bool(_ASPECT_WORDS.search(phrase))
 
 
 def _more_objects(s: Sentence, at: int) -> list[Rated]:
@@ -213,10 +221,18 @@ def _siblings_in(s: Sentence, masked) -> list[Rated]:
             pos = s.start + m.start("r")
             if _masked(pos, masked) and not m.group(0).startswith("("):
                 continue  # a bracket right after a name is that unit's rating, dated or not
-            units = _trailing_units(before(s.text, m.start()))
-            out += [Rated(u, canonical_rating(m.group("r")), rx.meta["strength"], pos, False, rx.name, INFERRED)
-                    for u in units]
+            lead = before(s.text, m.start())
+            units = _trailing_units(lead)
+            rating = canonical_rating(m.group("r"))
+            if len(units) == 1 and _REPORT_INTO.search(lead[: find_mentions(lead)[-1].start]):
+                # "the report into X PDU, which was rated 'Inadequate' overall": the report's own unit
+                out.append(Rated(units[0], rating, Strength.STATED, pos, True, rx.name, STATED))
+                continue
+            out += [Rated(u, rating, rx.meta["strength"], pos, False, rx.name, INFERRED) for u in units]
     return out
+
+
+_REPORT_INTO = re.compile(r"\b(?:report|inspection|review)\s+(?:on|into|of)\s+(?:the\s+)?$", _I)
 
 
 def _rated_in(s: Sentence, masked) -> list[Rated]:
