@@ -132,7 +132,7 @@ def _headline_and_table(body: str, title: str, rated: list[Rated]) -> list[Rated
         return []
 
     found = [canonical_rating(m.group("r")) for m in re.finditer(Q, title, re.I)
-             if m.group("qq") and asserted(title[: m.start()]) and not by_another_body(title)]
+             if m.group("qq") and asserted(title[: m.start()], title[m.end():]) and not by_another_body(title)]
     units = find_mentions(title) or find_bare(title)
     if len(set(found)) == 1 and units:  # "What 'good' looks like" names no unit: not a rating
         return [Rated(units[0].unit, found[0], Strength.WEAK, 0, rule="headline", confidence=INFERRED)]

@@ -58,7 +58,7 @@ _PREV_RULES = (
          r"\b" +
         rf"(?<!since\s)(?:last|previous)\s+(?:inspection\b|inspected\b|visited\b)[^.]{{0,100}}?(?:[;,]|\band\b)?\s*"
         rf"(?:it|they|the\s+\w+|[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){{0,4}})\s+"
-        rf"(?:was|were)\s+(?:rated|judged|graded)\s+(?:as\s+)?{Q}",
+        rf"(?:was|were)\s+(?:(?:rated|judged|graded)\s+(?:as\s+)?|given\s+an?\s+(?=['\"]?(?:{RATING_WORDS})['\"]?\s+rating)){Q}",
          "a clause about the last inspection, then 'it was rated'",
          ["At our last inspection of the team in 2021, it was rated 'Good'"],
          ["At this inspection it was rated 'Good'"]),

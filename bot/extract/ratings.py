@@ -311,8 +311,11 @@ def _requires_in(s: Sentence, masked) -> list[Rated]:
         subject = before(s.text, m.start())
         told = re.search(r"\btold\s+(?:that\s+)?(?:it|they)\s*['\"]?$", subject, _I)
         if told and not _masked(pos, masked):
-            # "has been told it 'requires improvement'"
-            out.append(Rated(None, "Requires improvement", Strength.WEAK, pos, rule="told-it-requires-improvement"))
+            # "X has been told it 'requires improvement'": X, else the text's unit
+            named = [] if s.in_title else _subject_units(
+                re.sub(r"\s+(?:has|have|had|was|were)\s+been\s*$", "", subject[: told.start()]), s.context, strict=True)
+            out += _each(named, "Requires improvement", Strength.STATED, pos, "told-it-requires-improvement") or [
+                Rated(None, "Requires improvement", Strength.WEAK, pos, rule="told-it-requires-improvement")]
             continue
         if _masked(pos, masked) or re.search(r"(?:\b(?:rated|judged|graded|as|be|been|was|is|still|and)\s*|[(,:–-]\s*)['\"]?$",
                                              subject.rstrip() if subject[-1:] == " " else subject, _I):
@@ -343,6 +346,9 @@ _APPOSITIVE = re.compile(
     r"led\s+by|part\s+of)\b(?:.*,\s*$|.*?,\s+(?=(?:was|were|is|are|has|have|had)\b))", _I)
 
 
+_AND_PREDICATE = re.compile(r"^(?P<np>['’]?s?\s*(?:[\w-]+\s+){0,3}?)(?:has|have|had|is|was)\s+[^,;]{0,100}\s+and\s*$", _I)
+
+
 def _subject_units(subject: str, sentence: str, strict: bool = False) -> list[Unit]:
     """The unit(s) a statement is about: named ones in its subject, else bare names."""
     subject = _APPOSITIVE.sub(" ", subject)  # "X YJS, which works with children in Y, was rated"
@@ -352,6 +358,9 @@ def _subject_units(subject: str, sentence: str, strict: bool = False) -> list[Un
     if not mentions:
         return []
     tail = subject[mentions[-1].end:]
+    coordinated = _AND_PREDICATE.match(tail)  # "X's service has moved up a grade ... and is now rated"
+    if coordinated:
+        tail = coordinated.group("np")
     if strict and (_ASPECT_WORDS.search(tail) or len(tail.split()) > 8):
         return []  # "Kirklees PDU's work to keep people safe was rated ..." is about the work
     if strict and _ASPECT_BEFORE.search(subject[: mentions[0].start]):

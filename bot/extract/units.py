@@ -351,7 +351,9 @@ def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
 _REGION_NAMES = re.compile(r"(?<![\w-])(?:" + "|".join(_flexible(norm(r)) for r in REGIONS) + r")(?![\w-])", re.I)
 _NOT_A_UNIT = re.compile(
     r"\s+(?:(?:County|City|Borough|District|Metropolitan)\s+)?(?:Council|Police|Constabulary|"
-    r"Fire|NHS|Health\s+Board|Courts?|Prison|Crown\s+Court|Magistrates)", re.I)
+    r"Fire|NHS|Health\s+Board|Courts?|Prison|Crown\s+Court|Magistrates|"
+    # a private probation company (a CRC) is named after its area, but it is not the area's PDU
+    r"(?:private\s+)?(?:probation\s+)?(?:company|companies|firm|provider|crc|community\s+rehabilitation))\b", re.I)
 
 
 def find_bare(text: str, context: str = "") -> list[Mention]:
