@@ -312,8 +312,8 @@ def _requires_in(s: Sentence, masked) -> list[Rated]:
         told = re.search(r"\btold\s+(?:that\s+)?(?:it|they)\s*['\"]?$", subject, _I)
         if told and not _masked(pos, masked):
             # "X has been told it 'requires improvement'": X, else the text's unit
-            named = [] if s.in_title else _subject_units(
-                re.sub(r"\s+(?:has|have|had|was|were)\s+been\s*$", "", subject[: told.start()]), s.context, strict=True)
+            head = re.sub(r"\s+(?:has|have|had|was|were)\s+been\s*$", "", subject[: told.start()])
+            named = [] if s.in_title or not find_mentions(head) else _subject_units(head, s.context, strict=True)
             out += _each(named, "Requires improvement", Strength.STATED, pos, "told-it-requires-improvement") or [
                 Rated(None, "Requires improvement", Strength.WEAK, pos, rule="told-it-requires-improvement")]
             continue
