@@ -24,7 +24,6 @@ KNOWN_GAPS = {
     ("m02", "units"): "'scored 11/27 and 16/27 respectively' gives only the first score",
     ("m06", "units"): "per-unit recommendation counts in one sentence ('the NPS report makes five') are not split",
     ("n08", "units"): "'the first inspection of the region' is not read as a first inspection (a judgement call)",
-    ("h04", "units"): "a recommendation count phrased across two sentences of a news page is missed",
     ("t13", "is_inspection"): "a newsletter round-up naming units with ratings in brackets is read as siblings only",
     ("t13", "units"): "(same) and a text with no rated inspection lists no units, as the contract asks",
     ("vr08", "units"): "a second clause ', while its neighbour in Plymouth was judged to ...' keeps the first subject",

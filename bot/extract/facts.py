@@ -6,8 +6,9 @@ import re
 from datetime import date
 
 from bot.extract.claims import asserted
-from bot.extract.text import MONTHS, RATING_WORDS, Sentence, canonical_rating, is_boilerplate
-from bot.extract.units import find_mentions
+from bot.extract.rules import rule
+from bot.extract.text import MONTHS, RATING_WORDS, Sentence, canonical_rating, is_boilerplate, topic_of
+from bot.extract.units import find_bare, find_mentions
 
 _I = re.IGNORECASE
 _NUMBERS = {
@@ -75,24 +76,45 @@ _RECS = [
     re.compile(rf"\b({NUM})\s+(?:\w+\s+)?recommendations?\s+(?:have\s+been\s+|were\s+|are\s+|was\s+)?"
                rf"(?:made|issued|set\s+out|given)", _I),
     re.compile(rf"\b(?:the\s+report's|the\s+inspection's|its|their)\s+({NUM})\s+recommendations\b", _I),
+    re.compile(rf"\ball\s+({NUM})\s+(?:of\s+)?(?:the\s+)?(?:inspectors'|inspectorate's|report's|its|their)?\s*"
+               rf"recommendations\b", _I),
 ]
 # "... makes four recommendations to the PDU and one to the regional leadership"
 # "... makes six recommendations to the CRC, two to the prison service and one to the ministry"
 _FIRST_TO = re.compile(rf"\s+to\s+[^,.;]{{1,60}}?(?=,|\s+and\s+{NUM}\b)", _I)
 _MORE_RECS = re.compile(rf"(?:,\s*(?:and\s+)?|\s+and\s+)({NUM})\s+(?:more\s+|further\s+)?to\s+"
                         rf"(?P<to>[^,.;]{{1,60}}?)(?=,|\s+and\s+{NUM}\b|[.;]|$)", _I)
-_PER_UNIT_RECS = re.compile(rf"\b({NUM})\s+(?:\w+\s+)?recommendations?\s+to\s+(?P<a>[^,.;]{{2,60}}?)\s+and\s+"
-                            rf"({NUM})\s+to\s+(?P<b>[^,.;]{{2,60}})", _I)
+# "six recommendations to A PDU and five to B PDU", "13 recommendations, seven for A and six for B"
+_PER_UNIT_RECS = rule(
+    "recommendations-per-unit",
+    rf"\b(?P<n>{NUM})\s+(?:\w+\s+)?(?:recommendations?\s+)?(?:are\s+|were\s+)?(?:to|for)\s+"
+    rf"(?P<who>[^,.;]{{2,60}}?)(?=,|\s+and\s+{NUM}\b|\s+and\s+[A-Z]|[.;]|$)",
+    "counts given to named units, one by one",
+    ["six recommendations to Anytown PDU and five to Westmoor PDU", "seven for Anytown and six for Westmoor"],
+    ["recommendations for improvement"])
+_GIVEN_RECS = rule(
+    "unit-given-recommendations",
+    rf"(?P<who>\b[A-Z][\w'&-]*(?:\s+(?:and\s+)?[A-Z][\w'&-]*){{0,4}})\s+(?:was|were)\s+(?:given|set)\s+(?P<n>{NUM})\s+"
+    rf"recommendations?\s+and\s+(?P<who2>[A-Z][\w'&-]*(?:\s+[A-Z][\w'&-]*){{0,4}})\s+(?P<n2>{NUM})\b",
+    "'A was given three recommendations and B four'",
+    ["Anytown was given three recommendations and Westmoor four"], ["Anytown was given good feedback"], flags=0)
 
 
 def recommendations_per_unit(text: str) -> dict[str, int]:
-    """'six recommendations to A PDU and five to B PDU': each unit's own count."""
+    """Each unit's own count where a sentence shares them out ('seven for A and six for B')."""
     out: dict[str, int] = {}
-    for m in _PER_UNIT_RECS.finditer(text):
-        for count, target in ((m.group(1), m.group("a")), (m.group(3), m.group("b"))):
-            for mention in find_mentions(target):
+    context = text[:200] + topic_of(text)
+    for s in re.split(r"(?<=[.!?])\s+|\n+", text):
+        if "recommendation" not in s.casefold():
+            continue
+        pairs = [(m.group("n"), m.group("who")) for m in _PER_UNIT_RECS.finditer(s)]
+        pairs += [(m.group(k), m.group(w)) for m in _GIVEN_RECS.finditer(s) for k, w in (("n", "who"), ("n2", "who2"))]
+        for count, target in pairs:
+            for mention in find_mentions(target) or find_bare(target, context):
                 out.setdefault(mention.unit.name, to_int(count))
     return out
+
+
 _REC_HEADING = re.compile(r"^\s*recommendations\s*$", _I | re.M)
 _REC_ITEM = re.compile(r"^\s*[-•*]?\s*(\d{1,2})[.)]\s+\S", re.M)
 # The heading that ends the recommendations section ("Background", "1. Organisational delivery").
@@ -104,8 +126,10 @@ def count_recommendations(text: str, sents: list[Sentence]) -> int | None:
     """'The report makes seven recommendations', or the numbered list in a report."""
     for s in sents:
         low = s.text.casefold()
-        if "recommendation" not in low or re.search(r"\b(?:thematic|previous|last|in\s+total|between\s+them)\b", low):
+        if "recommendation" not in low or re.search(r"\b(?:thematic|previous|last|between\s+them)\b", low):
             continue
+        if re.search(r"\bin\s+total\b", low) and re.search(r"\b(?:reports|inspections|services|units|pdus)\b", low):
+            continue  # "The three reports make 19 recommendations in total": no one unit's count
         for rx in _RECS:
             m = rx.search(s.text)
             if m:

@@ -103,12 +103,17 @@ _ADULT = re.compile(r"\bpdus?\b|probation\s+delivery\s+units?|probation\s+servic
                     r"\bnps\b|probation\s+region", re.I)
 
 
+def topic_of(text: str) -> str:
+    """' (youth justice)' for a text mostly about youth justice services, else ''."""
+    return " (youth justice)" if len(_YOUTH.findall(text)) > len(_ADULT.findall(text)) else ""
+
+
 def sentences(text: str, title_end: int = 0) -> list[Sentence]:
     """Split into sentences at full stops and line breaks, keeping offsets."""
     notes = notes_start(text)
     # A bare place name's type follows the text's topic: a text about youth justice (headline or
     # not: committee papers are headed "Agenda item") names youth services, never PDUs.
-    topic = " (youth justice)" if len(_YOUTH.findall(text)) > len(_ADULT.findall(text)) else ""
+    topic = topic_of(text)
     out, pos = [], 0
     for m in _SPLIT.finditer(text):
         _add(out, text, pos, m.end("close") if m.group("close") is not None else m.start(), notes, title_end, topic)
