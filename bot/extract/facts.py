@@ -37,7 +37,7 @@ _SCORE_SLASH = re.compile(
 _SCORE_OUT_OF = re.compile(
     rf"\b({NUM})\s+(?:points\s+)?out\s+of\s+(?:a\s+(?:total|possible|maximum)\s+(?:of\s+)?|"
     rf"a\s+possible\s+|the\s+(?:maximum|possible)\s+)?(\d{{1,2}})(?=\s+(?:inspection\s+)?points|"
-    rf"\s*[.,;)]|\s+(?:available|possible))", _I)
+    rf"\s*[.,;)(]|\s+(?:available|possible|in\s+[A-Z])|\s*$)", _I)
 _SCORE_OF_POSSIBLE = re.compile(
     rf"\b({NUM})\s+(?:(?:inspection\s+)?points\s+)?(?:in\s+total,?\s+)?(?:out\s+of|of|from)\s+(?:a\s+)?(?:possible|maximum|total\s+of)\s+"
     rf"(\d{{1,2}})\b", _I)
@@ -53,7 +53,8 @@ def find_scores(text: str) -> list[tuple[int, str]]:
         found.append((m.start(), f"{int(m.group(1))}/{int(m.group(2))}"))
     for m in _SCORE_OUT_OF.finditer(text):
         context = text[max(0, m.start() - 60): m.end() + 25].casefold()
-        if "point" in context or "scor" in context or re.search(r"total|possible|maximum", m.group(0), _I):
+        if ("point" in context or "scor" in context or "rating of" in context
+                or re.search(r"total|possible|maximum", m.group(0), _I)):
             found.append((m.start(), f"{to_int(m.group(1))}/{int(m.group(2))}"))
     for m in _SCORE_OF_POSSIBLE.finditer(text):
         if not any(abs(p - m.start()) < 5 for p, _ in found):

@@ -29,6 +29,17 @@ PHRASES = (
          "what the findings 'resulted in' is the rating of the text's unit",
          ["deficits in three standards, which resulted in a rating of 'Requires improvement'"],
          ["resulted in a good outcome"], self=True),
+    rule("resulting-in-a-q-rating",
+         rf"\b(?:result(?:s|ed|ing)?\s+in|lead(?:s|ing)?\s+to|led\s+to)\s+(?:an?|the)\s+{Q}\s+(?:overall\s+)?"
+         rf"(?:rating|grade)",
+         "what led to 'the Inadequate rating' is the text's unit's rating",
+         ["the failures that led to the 'inadequate' rating"], ["led to the good work"], self=True),
+    rule("the-rated-service",
+         rf"\bthe\s+(?=['\"]){Q}\s+(?:youth\s+(?:justice|offending)\s+(?:service|team)|probation\s+(?:service|delivery\s+unit)|"
+         rf"service|unit|pdu|yjs|yos|yot|crc|team|company)\b",
+         "a quoted rating used as the unit's epithet ('the 'inadequate' service') is its rating, inferred",
+         ["Inspectors gave the 'inadequate' service a rating of zero"], ["the good service"], self=True,
+         inferred=True),
     rule("performing-to-a-standard-overall",
          rf"\bperform(?:s|ed|ing)?\s+to\s+an?\s+{Q}\s+standard\s+overall",
          "'performing to a good standard overall' is the overall judgement in plain words",
@@ -71,7 +82,7 @@ _ENDS = {"lowest": "Inadequate", "bottom": "Inadequate", "worst": "Inadequate", 
 SCALE_ENDS = (
     rule("the-lowest-rating",
          r"\b(?:(?:received|receives|been\s+given|was\s+given|were\s+given|got|gets|awarded|handed|given)|"
-         r"(?:gave|gives|give|awarded|awards)\s+(?P<obj>it|them|the\s+\w+(?:\s+\w+)?))\s+the\s+"
+         r"(?:gave|gives|give|awarded|awards|scor(?:ing|ed|es|e))\s+(?P<obj>it|them|[^.;'\"]{2,60}?))\s+the\s+"
          r"(?P<end>(?:second[- ])?(?:lowest|highest)|worst|best|top)\s+(?:possible\s+|available\s+)?(?:overall\s+)?"
          r"(?:rating|grade|judgement)"
          r"(?![^.;]{0,24}?['\"]?\b(?:outstanding|good|requir|inadequate))(?!(?:\s+(?:possible|available))?\s+for\b)",
@@ -168,6 +179,8 @@ def _read(r, s: Sentence, m, pos: int) -> list[Rated]:
         subject = before(s.text, m.start())
         units = _subject_units(subject, s.context, strict=True)
         generic = (r.meta.get("self") or _GENERIC.search(subject)) and not _ACTIVE_SUBJECT.search(subject)
+    if r.meta.get("inferred"):
+        return [Rated(None, rating, Strength.WEAK, pos, rule=r.name, confidence=INFERRED)]
     if units:
         return _each(units, rating, strength, pos, r.name)
     return [Rated(None, rating, Strength.WEAK, pos, rule=r.name)] if generic else []
