@@ -181,6 +181,8 @@ def _read(r, s: Sentence, m, pos: int) -> list[Rated]:
         generic = (r.meta.get("self") or _GENERIC.search(subject)) and not _ACTIVE_SUBJECT.search(subject)
     if r.meta.get("inferred"):
         return [Rated(None, rating, Strength.WEAK, pos, rule=r.name, confidence=INFERRED)]
+    if r.meta.get("self"):  # "these findings led to a rating of ...": the text's own unit
+        return [Rated(None, rating, Strength.WEAK, pos, rule=r.name)]
     if units:
         return _each(units, rating, strength, pos, r.name)
     return [Rated(None, rating, Strength.WEAK, pos, rule=r.name)] if generic else []

@@ -367,7 +367,8 @@ def _subject_units(subject: str, sentence: str, strict: bool = False) -> list[Un
         return []  # "public protection work across the West Midlands region requires improvement"
     if _is_list(subject, mentions):
         return [m.unit for m in mentions]
-    return [mentions[-1].unit]
+    # "A has been rated X, with B and C both rated Y": the list that ends the subject
+    return [m.unit for m in _trailing_group(subject, mentions)]
 
 
 def _bare(subject: str, sentence: str) -> list[Mention]:
@@ -393,15 +394,20 @@ def _is_list(subject: str, mentions: list[Mention]) -> bool:
     return True
 
 
-def _trailing_units(before: str) -> list[Unit]:
-    """The unit(s) just before a bracket or 'which' clause."""
-    mentions = find_mentions(before)
-    if not mentions or before[mentions[-1].end:].strip(" ,"):
-        return []
+def _trailing_group(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions joined by 'and' or commas that end the list before a verb or a clause."""
     group = [mentions[-1]]
     for m in reversed(mentions[:-1]):
-        if re.fullmatch(r"\s*(?:,|and|&)\s*", before[m.end:group[0].start]):
+        if re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*", text[m.end:group[0].start]):
             group.insert(0, m)
         else:
             break
-    return [m.unit for m in group]
+    return group
+
+
+def _trailing_units(before: str) -> list[Unit]:
+    """The unit(s) just before a bracket or 'which' clause."""
+    mentions = find_mentions(before)
+    if not mentions or before[mentions[-1].end:].strip(" ,–-"):
+        return []
+    return [m.unit for m in _trailing_group(before, mentions)]
