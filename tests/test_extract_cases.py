@@ -29,7 +29,6 @@ KNOWN_GAPS = {
     ("vr08", "units"): "a second clause ', while its neighbour in Plymouth was judged to ...' keeps the first subject",
     ("vr36", "units"): "recommendations and ratings given to bare place names of a second unit",
     ("vr41", "units"): "an NPS division rated 'earlier this year' is read as a past rating, not a unit in passing",
-    ("vr42", "units"): "an acronym in brackets ('(DLNR CRC)') is not taken as the long name's alias",
     ("vn07", "is_inspection"): "a 2017 Quality & Impact 'judged ... to be good overall' (unrated era) is read as a rating",
     ("vn07", "units"): "(same)",
     ("vn09", "is_inspection"): "an inspector's reflective post naming rated services has no 'blog' headline",

@@ -50,6 +50,9 @@ def _read(text: str, title: str | None, published: str | None) -> tuple[Extracti
     masked = [p.span for p in previous if p.rating]
     rated = _asserted(sents, find_ratings(sents, masked) + find_phrases(sents, masked))
     rated += _headline_and_table(body, title or "", rated)
+    lead = _lead_unit(rated, main)
+    if lead != main:  # the unit whose rating the text states is the one it is about
+        main, previous = lead, find_previous(sents, lead)
     trace: list = []
     if NO_RATING.search(body):
         # A public-protection inspection "does not give a rating": only a named unit's
@@ -111,6 +114,15 @@ def _main_unit(body: str, title: str) -> Unit | None:
         if found:
             return found[0].unit
     return None
+
+
+def _lead_unit(rated: list[Rated], main: Unit | None) -> Unit | None:
+    """The text's own unit: the first named in a stated rating, unless the headline's unit has one."""
+    named = [r.unit for r in sorted(rated, key=lambda r: r.pos)
+             if r.unit is not None and r.primary and r.strength == Strength.STATED]
+    if not named or (main is not None and main.name in {u.name for u in named}):
+        return main
+    return named[0]
 
 
 def _asserted(sents, rated: list[Rated]) -> list[Rated]:
