@@ -199,8 +199,21 @@ def _strip_suffix(name: str, kind: str) -> str:
     return re.sub(rf"\s*\b(?:{_SUFFIXES[kind]})\b\s*(?:\(\w+\*?\))?\s*$", "", name.strip(), flags=re.I)
 
 
+# The usual short forms of county names ("Staffs & West Mids CRC"): a name keeps one spelling.
+_COUNTY_SHORT = {
+    "staffs": "Staffordshire", "mids": "Midlands", "glos": "Gloucestershire", "lancs": "Lancashire",
+    "yorks": "Yorkshire", "notts": "Nottinghamshire", "leics": "Leicestershire", "northants": "Northamptonshire",
+    "beds": "Bedfordshire", "bucks": "Buckinghamshire", "herts": "Hertfordshire", "berks": "Berkshire",
+    "cambs": "Cambridgeshire", "hants": "Hampshire", "wilts": "Wiltshire", "worcs": "Worcestershire",
+    "oxon": "Oxfordshire", "lincs": "Lincolnshire", "derbys": "Derbyshire", "warks": "Warwickshire",
+    "shrops": "Shropshire", "northumb": "Northumberland",
+}
+_SHORT_RE = re.compile(r"\b(" + "|".join(_COUNTY_SHORT) + r")\b\.?", re.I)
+
+
 def _title(name: str, kind: str) -> str:
-    """The name as written, without its type words and brackets."""
+    """The name as written, without its type words and brackets, county short forms in full."""
+    name = _SHORT_RE.sub(lambda m: _COUNTY_SHORT[m.group(1).casefold()], name)
     bare = _strip_suffix(name, "YJS" if kind == "YJS" else kind)
     bare = re.sub(r"(?<=\w)['’]s?(?=\s|$)", "", bare)
     return re.sub(r"\s+", " ", bare.replace("(", "").replace(")", "")).strip(" ,")
