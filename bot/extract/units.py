@@ -369,6 +369,10 @@ _NOT_A_UNIT = re.compile(
     r"(?:private\s+)?(?:probation\s+)?(?:company|companies|firm|provider|crc|community\s+rehabilitation))\b", re.I)
 
 
+_PART_OF_AREA = re.compile(r"(?-i:\b(?:northern|southern|eastern|western|central|rural|coastal|north|south|east|west))"
+                           r"[\s-]+$")
+
+
 def find_bare(text: str, context: str = "") -> list[Mention]:
     """Gazetteer names written without a type word ('probation services in Kirklees')."""
     g = gazetteer()
@@ -381,6 +385,8 @@ def find_bare(text: str, context: str = "") -> list[Mention]:
             continue  # "Surrey" inside "Kent, Surrey and Sussex" names a region, not Surrey PDU
         if _NOT_A_UNIT.match(text, m.end()):
             continue  # "Lincolnshire County Council", "Kent Police" are partners, not units
+        if _PART_OF_AREA.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "northern Lincolnshire" is part of the county, not the unit named after it
         chosen = [u for u in g.types_of(m.group(0)) if u.type == kind]
         chosen = chosen or [u for u in [g.resolve(f"{m.group(0)} {kind}", kind)] if u]
         if chosen:
