@@ -20,7 +20,7 @@ from bot.extract.previous import (
 )
 from bot.extract.phrases import find_phrases
 from bot.extract.ratings import Rated, find_ratings
-from bot.extract.rules import INFERRED, Strength
+from bot.extract.rules import INFERRED, STATED, Strength
 from bot.extract.text import Q, canonical_rating, normalise, sentences, strip_chrome
 from bot.extract.units import Unit, find_bare, find_mentions, gazetteer
 from bot.models import Extraction, UnitRating, direction_between
@@ -169,7 +169,7 @@ def _choose(body, rated, main, title) -> list[tuple[Rated, Unit]]:
                  for r in rated]
     best: dict[str, tuple[Rated, Unit]] = {}
     for r in sorted(rated, key=lambda r: (r.strength, r.pos)):
-        unit = r.unit or main or _title_unit(title)
+        unit = r.unit or _antecedent(body, r, main) or main or _title_unit(title)
         if unit is None:
             continue
         if unit.name not in best or (r.primary and not best[unit.name][0].primary):
@@ -179,6 +179,11 @@ def _choose(body, rated, main, title) -> list[tuple[Rated, Unit]]:
         # a second unit when the text names a known one with its rating.
         best = {k: v for k, v in best.items()
                 if v[0].strength == Strength.STATED or not v[0].primary or _known(v[1])}
+    # A headline restates the body: its area ("services in the south-west") rated as a unit the
+    # body states is that unit, not a second one.
+    stated = {r.rating for r, _ in best.values() if r.confidence == STATED and r.primary and r.pos >= len(title or "")}
+    best = {k: v for k, v in best.items()
+            if not (v[0].pos < len(title or "") and v[0].confidence == INFERRED and v[0].rating in stated)}
     return sorted(best.values(), key=lambda x: (not x[0].primary, x[0].pos))
 
 
@@ -222,6 +227,14 @@ def _unit_rating(ctx: _Context, i: int, r: Rated, unit: Unit) -> UnitRating:
         recommendations=ctx.per_unit.get(unit.name, ctx.recs if i == 0 else None),
         evidence=evidence, confidence=r.confidence,
     )
+
+
+def _antecedent(body: str, r: Rated, main: Unit | None) -> Unit | None:
+    """'the company' refers back to the last company named before it, when the text's unit is not one."""
+    if r.hint is None or (main is not None and main.type == r.hint):
+        return None
+    named = [m.unit for m in find_mentions(body[: r.pos]) if m.unit.type == r.hint]
+    return named[-1] if named else None
 
 
 def _known(unit: Unit) -> bool:

@@ -23,6 +23,7 @@ class Rated:
     primary: bool = True
     rule: str = ""  # the name of the rule that read it (for evidence and --explain)
     confidence: str = STATED  # INFERRED: coordination, a headline, a table, a sibling
+    hint: str | None = None  # for "the company", "the PDU": the type of unit it refers back to
 
 
 # --- current overall ratings ----------------------------------------------------------------
@@ -92,6 +93,17 @@ _FOR_ASPECT = re.compile(r"^\W{0,3}\s*(?:rating\s+)?(?:(?:specifically|separatel
                          r"(?!(?:the|a)\s+(?:first|second|third|fourth|further|consecutive)|\d)", _I)
 _TYPE_NOUN = (r"(?:pdu|service|unit|region|yjs|yos|yot|crc|division|probation\s+service|company|organisation|"
               r"youth\s+justice\s+service|youth\s+offending\s+(?:service|team)|probation\s+delivery\s+unit)")
+_KIND_NOUNS = (("other", r"company|crc|organisation|provider|firm"), ("PDU", r"pdu|probation\s+delivery\s+unit"),
+               ("YJS", r"yjs|yos|yot|youth\s+(?:justice|offending)\s+(?:service|team)"), ("region", r"region|division"))
+
+
+def generic_kind(phrase: str) -> str | None:
+    """The unit type a generic noun phrase names ('the company' -> 'other'), if it names one."""
+    tail = phrase[-60:]
+    found = [(m.start(), kind) for kind, noun in _KIND_NOUNS for m in re.finditer(rf"\b(?:{noun})\b", tail, _I)]
+    return max(found)[1] if found else None
+
+
 # "the PDU", "this service", and a news lead's "A youth offending service" (the headline's unit)
 _GENERIC = re.compile(
     rf"(?:(?:the|this|that|its)\s+(?:\w+\s+)?{_TYPE_NOUN}|^\s*an?\s+(?:\w+\s+){{0,2}}{_TYPE_NOUN})"
@@ -187,7 +199,8 @@ def _active_in(s: Sentence, masked) -> list[Rated]:
             out += _each(units, canonical_rating(m.group("r")), Strength.STATED, pos, "we-rated-x-as")
             out += _more_objects(s, m.end())
         elif _GENERIC.search(re.sub(r"\s+overall\s*$", "", obj) + " "):  # "assess it overall as 'Good'"
-            out.append(Rated(None, canonical_rating(m.group("r")), Strength.WEAK, pos, rule="we-rated-x-as"))
+            out.append(Rated(None, canonical_rating(m.group("r")), Strength.WEAK, pos, rule="we-rated-x-as",
+                             hint=generic_kind(obj)))
     return out
 
 
@@ -267,7 +280,7 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
             out += _more_objects(s, m.end())
         elif _GENERIC.search(_APPOSITIVE.sub(" ", subject).rstrip() + " ") and not _ASPECT_WORDS.search(
                 _APPOSITIVE.sub(" ", subject)[-40:]):
-            out.append(Rated(None, rating, Strength.WEAK, pos, rule="the-service-was-rated"))
+            out.append(Rated(None, rating, Strength.WEAK, pos, rule="the-service-was-rated", hint=generic_kind(subject)))
         elif _GENERIC_HEAD.match(subject) and len(subject.split()) <= 20:
             # "The private company supervising ... across Kent, Surrey and Sussex has been rated"
             out.append(Rated(None, rating, Strength.WEAK, pos, rule="the-service-covering-was-rated"))
@@ -296,7 +309,8 @@ def _rating_of_in(s: Sentence, masked) -> list[Rated]:
         units = _subject_units(subject, s.context, strict=True)
         out += _each(units, canonical_rating(m.group("r")), Strength.STATED, pos, "received-a-rating-of")
         if not units and _GENERIC.search(subject) and not _ACTIVE_SUBJECT.search(subject):
-            out.append(Rated(None, canonical_rating(m.group("r")), Strength.WEAK, pos, rule="received-a-rating-of"))
+            out.append(Rated(None, canonical_rating(m.group("r")), Strength.WEAK, pos, rule="received-a-rating-of",
+                             hint=generic_kind(subject)))
     return out
 
 

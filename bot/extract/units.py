@@ -256,7 +256,7 @@ def find_mentions(text: str) -> list[Mention]:
             of = _OF_THE_SERVICE.match(text, m.end())  # "X division of the National Probation Service"
             mentions.append(Mention(unit, start, of.end() if of else m.end()))
     # Regions are also named as "Probation Service – North East region" or "NPS South West".
-    mentions += _region_mentions(text)
+    mentions += _region_mentions(text) + _crc_by_area(text)
     mentions.sort(key=lambda x: x.start)
     return _drop_overlaps(mentions)
 
@@ -327,6 +327,22 @@ def _name_before(text: str, end: int, kind: str) -> tuple[int, str]:
     start = window_start + first.start()
     name = re.sub(r"\s+", " ", text[start:end]).strip(" ,")
     return start, name
+
+
+# A CRC is named after the area of its contract: "... across Dorset and Devon by community
+# rehabilitation company Working Links" names Dorset and Devon CRC.
+_CRC_BY_AREA = re.compile(
+    r"(?i:across|in|covering|throughout)\s+(?P<area>[A-Z][\w'-]+(?:(?:,\s*|\s+(?i:and)\s+)[A-Z][\w'-]+){0,5})\s+"
+    r"(?i:(?:run\s+)?by\s+(?:the\s+)?(?:private\s+)?(?:community\s+rehabilitation\s+company|crc))\b")
+
+
+def _crc_by_area(text: str) -> list[Mention]:
+    out = []
+    for m in _CRC_BY_AREA.finditer(text):
+        unit = canonical(f"{m.group('area')} CRC", "CRC")
+        if unit:
+            out.append(Mention(unit, m.start("area"), m.end()))
+    return out
 
 
 def _region_mentions(text: str) -> list[Mention]:
