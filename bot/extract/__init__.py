@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from bot.extract.claims import asserted, by_another_body
 from bot.extract.document import (
-    JOB_FIELDS, LEAD_PUBLICATION, NO_RATING, OTHER_PUBLICATION, REPORTS_ON, unstated_rating_unit,
+    JOB_FIELDS, LEAD_PUBLICATION, NO_RATING, OTHER_PUBLICATION, REPORTS_ON, inspected_units, unstated_rating_unit,
 )
 from bot.extract.evidence import locate, passage, sentence_at
 from bot.extract.facts import (
@@ -62,6 +62,10 @@ def _read(text: str, title: str | None, published: str | None) -> tuple[Extracti
     units = _assemble(body, sents, rated, previous, main, title, text, trace)
     if not any(primary for _, primary in units):
         units = _unstated(sents, body, trace)
+    else:  # "The X service was inspected by HMI Probation": listed, its rating unknown, never alerted
+        named = {u.name for u, _ in units}
+        units += [(UnitRating(name=u.name, type=u.type, region=u.region, evidence={"rating": None, "previous_rating": None}),
+                   False) for u, _ in inspected_units(sents) if u.name not in named]
     lead = body[len(title or ""): len(title or "") + 300]
     if ((OTHER_PUBLICATION.search(title or "") or LEAD_PUBLICATION.search(lead))
             and not _named_in(title or "", units)) or len(list(JOB_FIELDS.finditer(body))) >= 2:

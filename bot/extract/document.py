@@ -7,7 +7,7 @@ import re
 from bot.extract.claims import by_another_body
 from bot.extract.rules import rule
 from bot.extract.text import Sentence
-from bot.extract.units import Unit, find_mentions
+from bot.extract.units import Unit, find_bare, find_mentions
 
 NO_RATING = rule(
     "says-no-rating-given",
@@ -85,3 +85,26 @@ def unstated_rating_unit(sents: list[Sentence], body: str) -> Unit | None:
         if len(units) == 1:
             return units.pop()
     return None
+
+
+INSPECTED_BY_HMIP = rule(
+    "x-was-inspected-by-hmi-probation",
+    r"\b(?:was|were|has\s+been|had\s+been)\s+inspected\s+by\s+(?:his|her|hm|the)\b[^.]{0,40}?"
+    r"inspectorate\s+of\s+probation",
+    "a unit 'inspected by HM Inspectorate of Probation': its inspection is reported, rated or not",
+    ["The Anytown service was inspected by HM Inspectorate of Probation last year."],
+    ["The prison was inspected by HM Inspectorate of Prisons."])
+
+
+def inspected_units(sents: list[Sentence]) -> list[tuple[Unit, int]]:
+    """Units the text says HMI Probation inspected, with where it says so."""
+    out = []
+    for s in sents:
+        m = INSPECTED_BY_HMIP.search(s.text)
+        if m and not s.in_notes:
+            head = s.text[: m.start()]
+            found = find_mentions(head) or find_bare(head, s.context)
+            if found and re.fullmatch(r"\s*(?:['’]s\s+)?(?:(?:youth|probation)\s+)?(?:service|team|unit)?\s*,?\s*",
+                                      head[found[-1].end:], re.I):
+                out.append((found[-1].unit, s.start))
+    return out
