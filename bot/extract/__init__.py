@@ -158,11 +158,43 @@ def _headline_and_table(body: str, title: str, rated: list[Rated]) -> list[Rated
 
 def _assemble(body, sents, rated, previous, main, title, source, trace) -> list[tuple[UnitRating, bool]]:
     """One UnitRating per unit, primary units first, each with its previous rating, score and evidence."""
+    rated = _spread_plural(sents, rated)
     ordered = _choose(body, rated, main, title)
     ctx = _Context(body, sents, previous, main, source, _scores_by_unit(body, main), count_recommendations(body, sents),
                    recommendations_per_unit(body), is_first_inspection(body), first_inspection_for_all(body),
                    trace)
     return [(_unit_rating(ctx, i, r, unit), r.primary) for i, (r, unit) in enumerate(ordered)]
+
+
+_SERVICES_WORD = re.compile(r"\bservices?\b|\bprobation\b", re.I)
+
+
+def _spread_plural(sents, rated: list[Rated]) -> list[Rated]:
+    """'Probation services covering A and B have been rated X': X for each unit the story names
+    (when it names two or more and gives them no rating of their own), inferred."""
+    plural = [r for r in rated if r.unit is None and r.hint == "plural"]
+    if not plural:
+        return rated
+    claimed = {r.unit.name for r in rated if r.unit is not None}
+    named: dict[str, Unit] = {}
+    first = sentence_at(sents, plural[0].pos)
+    for s in [first] + sents:  # the units the claim itself names come first
+        if s.in_notes or s.in_title or not _SERVICES_WORD.search(s.text):
+            continue  # a bare place ("the ministry's building in Westminster") is no unit here
+        for m in find_mentions(s.text) or find_bare(s.text, s.context):
+            if m.unit.type in ("PDU", "YJS") and m.unit.name not in claimed:
+                named.setdefault(m.unit.name, m.unit)
+    if len(named) < 2:
+        return rated
+    claim = first.text.casefold() if first else ""
+
+    def said_at(u: Unit) -> int:  # where the claim itself names a part of the unit's area
+        found = (re.search(rf"\b{re.escape(p)}\b", claim) for p in gazetteer().parts_of(u) if len(p) > 2)
+        return min((m.start() for m in found if m), default=len(claim))
+
+    spread = [replace(r, unit=u, confidence=INFERRED) for r in plural
+              for u in sorted(named.values(), key=said_at)]
+    return [r for r in rated if r not in plural] + spread
 
 
 def _choose(body, rated, main, title) -> list[tuple[Rated, Unit]]:

@@ -97,6 +97,9 @@ _KIND_NOUNS = (("other", r"company|crc|organisation|provider|firm"), ("PDU", r"p
                ("YJS", r"yjs|yos|yot|youth\s+(?:justice|offending)\s+(?:service|team)"), ("region", r"region|division"))
 
 
+_PLURAL_SERVICES = re.compile(r"^\s*(?:the\s+)?probation\s+services\s+(?:covering|in|across|for)\b", _I)
+
+
 def generic_kind(phrase: str) -> str | None:
     """The unit type a generic noun phrase names ('the company' -> 'other'), if it names one."""
     tail = phrase[-60:]
@@ -280,7 +283,8 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
             out += _more_objects(s, m.end())
         elif _GENERIC.search(_APPOSITIVE.sub(" ", subject).rstrip() + " ") and not _ASPECT_WORDS.search(
                 _APPOSITIVE.sub(" ", subject)[-40:]):
-            out.append(Rated(None, rating, Strength.WEAK, pos, rule="the-service-was-rated", hint=generic_kind(subject)))
+            hint = "plural" if _PLURAL_SERVICES.match(subject) else generic_kind(subject)
+            out.append(Rated(None, rating, Strength.WEAK, pos, rule="the-service-was-rated", hint=hint))
         elif _GENERIC_HEAD.match(subject) and len(subject.split()) <= 20:
             # "The private company supervising ... across Kent, Surrey and Sussex has been rated"
             out.append(Rated(None, rating, Strength.WEAK, pos, rule="the-service-covering-was-rated"))

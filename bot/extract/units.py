@@ -124,6 +124,10 @@ class Gazetteer:
         part = self.part_of(_core(name, kind), kind)  # "Barnsley PDU" is Barnsley and Rotherham PDU
         return part[0] if part else None
 
+    def parts_of(self, unit: Unit) -> set[str]:
+        """Every part of every name the unit goes by ('hull', 'east riding', 'east yorkshire')."""
+        return {p for (k, parts), u in self.by_parts.items() if u == unit for p in parts}
+
     def part_of(self, core: str, kind: str) -> list[Unit]:
         """The one unit of a type whose name has `core` as a part ('Devon' -> Devon and Torbay PDU)."""
         c = norm(core)
