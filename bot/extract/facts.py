@@ -173,27 +173,44 @@ def _numbered_list(text: str) -> int | None:
 _MON = {m[:3].casefold(): i + 1 for i, m in enumerate(MONTHS.split("|"))}
 _DMY = rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+((?:{MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)\s+(\d{{4}})"
 _WHEN = r"(?:\d{1,2}[:.]\d{2}\s*(?:am|pm)?,?\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-_PUBLISHED = [
-    re.compile(rf"^\s*(?:published|first\s+published|publication\s+date|date\s+published|date|"
-               rf"embargoed\s+(?:until|to)|under\s+embargo\s+until)\s*:?\s*(?:on\s*:?\s*)?{_WHEN}{_DMY}", _I | re.M),
-    re.compile(r"^\s*(?:published|publication\s+date|date\s+published|date)\s*:?\s*(?:on\s*:?\s*)?(\d{1,2})/(\d{1,2})/(\d{4})\b",
-               _I | re.M),
-    re.compile(r"^\s*(?:published|date)\s*:?\s*(\d{4})-(\d{2})-(\d{2})\b", _I | re.M),
-    re.compile(rf"(?:published|published\s+on|available)\b[^\n]{{0,80}}?\b(?:on|today,?)\s+{_DMY}", _I),
+# Each rule says how its groups read: "dmy" (12 March 2024), "d/m/y" (UK order) or "y-m-d".
+_PUBLISHED = (
+    rule("published-label",
+         rf"^\s*(?:published|first\s+published|publication\s+date|date\s+published|date|"
+         rf"embargoed\s+(?:until|to)|under\s+embargo\s+until)\s*:?\s*(?:on\s*:?\s*)?{_WHEN}{_DMY}",
+         "a 'Published:' or embargo line gives the date", ["Published: 12 March 2024", "EMBARGOED UNTIL 00:01 THURSDAY 11 APRIL 2019"],
+         ["Inspected in March 2024"], flags=_I | re.M, order="dmy"),
+    rule("published-label-numeric",
+         r"^\s*(?:published|publication\s+date|date\s+published|date)\s*:?\s*(?:on\s*:?\s*)?(\d{1,2})/(\d{1,2})/(\d{4})\b",
+         "a numeric date on a 'Published' line, day first", ["Published: 12/03/2024"], ["Ref 12/03/2024"],
+         flags=_I | re.M, order="d/m/y"),
+    rule("published-label-iso",
+         r"^\s*(?:published|date)\s*:?\s*(\d{4})-(\d{2})-(\d{2})\b",
+         "an ISO date on a 'Published' or 'date' line", ["date 2019-03-28"], ["id 2019-03-28"],
+         flags=_I | re.M, order="y-m-d"),
+    rule("published-on",
+         rf"(?:published|published\s+on|available)\b[^\n]{{0,80}}?\b(?:on|today,?)\s+{_DMY}",
+         "'published today, 12 March 2024' in running text (not in an aside about another report)",
+         ["The report was published today, 12 March 2024."], ["published a plan in May"], order="dmy", aside=True),
     # News pages glue the byline to the date: "Reporting ServicePublished 15th Nov 2024".
-    re.compile(rf"(?:(?<![A-Za-z])[Pp]ublished|(?<=[a-z])Published|(?<![A-Za-z])[Pp]osted)\s*:?\s+{_DMY}"),
-    # A byline ending in its date: "Posted by Jane Smith, 14 February 2024"
-    re.compile(rf"^\s*(?:Posted|Published|Written)?\s*[Bb]y\s+[^\n]{{2,120}}?,\s*(?:on\s+)?{_DMY}\s*$", re.M),
-]
+    rule("published-glued",
+         rf"(?:(?<![A-Za-z])[Pp]ublished|(?<=[a-z])Published|(?<![A-Za-z])[Pp]osted)\s*:?\s+{_DMY}",
+         "a byline glued to its date", ["ServicePublished 15th Nov 2024", "Posted: 12 July 2023"],
+         ["posted a letter"], flags=0, order="dmy"),
+    rule("byline-date",
+         rf"^\s*(?:Posted|Published|Written)?\s*[Bb]y\s+[^\n]{{2,120}}?,\s*(?:on\s+)?{_DMY}\s*$",
+         "a byline ending in its date", ["Posted by Jane Smith, 14 February 2024"], ["By the way, good"],
+         flags=re.M, order="dmy"),
+)
 
 
 def find_published(text: str) -> str | None:
     """The publication date the text states, as an ISO date; never a guess."""
-    for i, rx in enumerate(_PUBLISHED):
-        for m in rx.finditer(text):
-            if i == 3 and _is_aside(text, m.start()):
+    for r in _PUBLISHED:
+        for m in r.finditer(text):
+            if r.meta.get("aside") and _is_aside(text, m.start()):
                 continue
-            iso = _iso(m.groups(), numeric=i in (1, 2), ymd=i == 2)
+            iso = _iso(m.groups(), numeric=r.meta["order"] == "d/m/y", ymd=r.meta["order"] == "y-m-d")
             if iso:
                 return iso
     return None
