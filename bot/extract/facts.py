@@ -177,7 +177,8 @@ _WHEN = r"(?:\d{1,2}[:.]\d{2}\s*(?:am|pm)?,?\s+)?(?:(?:mon|tues|wednes|thurs|fri
 _PUBLISHED = (
     rule("published-label",
          rf"^\s*(?:published|first\s+published|publication\s+date|date\s+published|date|"
-         rf"embargoed\s+(?:until|to)|under\s+embargo\s+until)\s*:?\s*(?:on\s*:?\s*)?{_WHEN}{_DMY}",
+         rf"embargoed\s+(?:until|to)|under\s+embargo\s+until|for\s+immediate\s+release)\s*[:–-]?\s*(?:on\s*:?\s*)?"
+         rf"{_WHEN}{_DMY}",
          "a 'Published:' or embargo line gives the date", ["Published: 12 March 2024", "EMBARGOED UNTIL 00:01 THURSDAY 11 APRIL 2019"],
          ["Inspected in March 2024"], flags=_I | re.M, order="dmy"),
     rule("published-label-numeric",
@@ -189,7 +190,7 @@ _PUBLISHED = (
          "an ISO date on a 'Published' or 'date' line", ["date 2019-03-28"], ["id 2019-03-28"],
          flags=_I | re.M, order="y-m-d"),
     rule("published-on",
-         rf"(?:published|published\s+on|available)\b[^\n]{{0,80}}?\b(?:on|today,?)\s+{_DMY}",
+         rf"(?:published|published\s+on|available|posted)\b[^\n]{{0,80}}?\b(?:on|today,?|today\s+\()\s*{_DMY}",
          "'published today, 12 March 2024' in running text (not in an aside about another report)",
          ["The report was published today, 12 March 2024."], ["published a plan in May"], order="dmy", aside=True),
     # News pages glue the byline to the date: "Reporting ServicePublished 15th Nov 2024".
@@ -198,9 +199,31 @@ _PUBLISHED = (
          "a byline glued to its date", ["ServicePublished 15th Nov 2024", "Posted: 12 July 2023"],
          ["posted a letter"], flags=0, order="dmy"),
     rule("byline-date",
-         rf"^\s*(?:Posted|Published|Written)?\s*[Bb]y\s+[^\n]{{2,120}}?,\s*(?:on\s+)?{_DMY}\s*$",
+         rf"^\s*(?:Posted|Published|Written)?\s*[Bb]y\s+[^\n]{{2,120}}?\s*[,|]\s*(?:on\s+)?{_DMY}\s*$",
          "a byline ending in its date", ["Posted by Jane Smith, 14 February 2024"], ["By the way, good"],
          flags=re.M, order="dmy"),
+)
+
+
+# A line near the top that is only a date ("Friday, 3rd May 2019, 7:00 am", "Thursday, May 12, 2022"),
+# a name and a date ("Jane Smith - 15 February 2019"), or a headline opening with one.
+_DATELINES = (
+    rule("dateline",
+         rf"^[ \t]*{_WHEN}{_DMY}(?:,?\s+\d{{1,2}}[:.]\d{{2}}\s*(?:am|pm)?)?[ \t]*$",
+         "a line of its own holding only a date, near the top, is the dateline",
+         ["Friday, 3rd May 2019, 7:00 am", "20 November 2019"], ["In 20 November 2019 we met"],
+         flags=_I | re.M, order="dmy"),
+    rule("dateline-month-first",
+         rf"^[ \t]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?((?:{MONTHS}))\s+(\d{{1,2}}),\s+(\d{{4}})[ \t]*$",
+         "a dateline written month first", ["Thursday, May 12, 2022"], ["May 12 was a Thursday"],
+         flags=_I | re.M, order="mdy"),
+    rule("byline-dash-date",
+         rf"^[ \t]*[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){{1,3}}\s*[-–|]\s*{_DMY}[ \t]*$",
+         "a byline 'Name - date'", ["Jane Smith - 15 February 2019"], ["Jane Smith - reporter"], flags=re.M, order="dmy"),
+    rule("headline-opening-date",
+         rf"\A\s*{_DMY}\s*[-–:]\s+\S",
+         "a headline opening with its date ('21 September 2023 - A farewell')",
+         ["21 September 2023 - A farewell"], ["A farewell, 21 September 2023"], order="dmy"),
 )
 
 
@@ -211,6 +234,14 @@ def find_published(text: str) -> str | None:
             if r.meta.get("aside") and _is_aside(text, m.start()):
                 continue
             iso = _iso(m.groups(), numeric=r.meta["order"] == "d/m/y", ymd=r.meta["order"] == "y-m-d")
+            if iso:
+                return iso
+    top = "\n".join(text.split("\n")[:12])  # a dateline stands near the top
+    for r in _DATELINES:
+        m = r.search(top)
+        if m:
+            groups = (m.group(2), m.group(1), m.group(3)) if r.meta["order"] == "mdy" else m.groups()
+            iso = _iso(groups, numeric=False)
             if iso:
                 return iso
     return None
@@ -252,7 +283,7 @@ _CHIEF = [
 ]
 _TITLES = re.compile(r"^(?:Dame|Sir|Dr|Professor)\s+")
 _NOT_NAMES = {"Chief", "Inspector", "Probation", "Said", "Foreword", "From", "The", "HM", "His", "Her",
-              "Majesty's", "Majesty", "Head", "Deputy"}
+              "Majesty's", "Majesty", "Head", "Deputy", "But", "And", "So", "Yet", "Then", "When", "While", "As"}
 
 
 def find_chief_inspector(text: str) -> str | None:
