@@ -187,3 +187,52 @@ def test_a_long_text_without_full_stops_makes_no_claim_and_quotes_briefly():
     assert_no_claim(filler)
     unit = extract(f"Wigan PDU has received an overall rating of 'Good' {filler}").units[0]
     assert unit.rating == "Good" and len(unit.evidence["rating"]) < 400
+
+
+# --- more of the language real texts use (rules added for corpus-2 and the blind batch) -----------
+
+def test_the_company_refers_back_to_the_company_named():
+    text = ("Probation services in the south-west branded 'inadequate'\n"
+            "Inspectors looked at how people are supervised across Somerset and Avon by community "
+            "rehabilitation company Example Links. The Chief Inspector branded the company 'inadequate'.")
+    assert [(u.name, u.rating) for u in extract(text).units] == [("Somerset and Avon CRC", "Inadequate")]
+
+
+def test_plural_services_covering_two_named_areas():
+    text = ("Probation services covering Wakefield and Calderdale have been rated 'requiring improvement' "
+            "following an inspection by HM Inspectorate of Probation.\n"
+            "Inspectors said probation services in Wakefield had high workloads.\n"
+            "Probation services in Calderdale had too few staff.")
+    got = [(u.name, u.rating, u.confidence) for u in extract(text).units]
+    assert got == [("Wakefield PDU", "Requires improvement", "inferred"),
+                   ("Bradford and Calderdale PDU", "Requires improvement", "inferred")]
+
+
+def test_a_unit_inspected_without_its_rating_is_listed_with_rating_null():
+    text = ("In contrast, Wrexham Youth Justice Service was found by inspectors to be good overall.\n"
+            "The Powys service was inspected by HM Inspectorate of Probation last year.")
+    assert [(u.name, u.rating) for u in extract(text).units] == [("Wrexham YJS", "Good"), ("Powys YJS", None)]
+    assert extract(text).siblings == ("Powys YJS",)  # recorded, never alerted
+
+
+def test_recommendations_shared_out_between_units():
+    text = ("Leeds PDU was rated 'Requires improvement' and Wakefield PDU was rated 'Good' by HM Inspectorate "
+            "of Probation. Between them the reports make 11 recommendations, six for Leeds and five for Wakefield.")
+    assert [(u.name, u.recommendations) for u in extract(text).units] == [("Leeds PDU", 6), ("Wakefield PDU", 5)]
+
+
+@pytest.mark.parametrize("line, iso", [
+    ("Friday, 3rd May 2024, 7:00 am", "2024-05-03"),
+    ("Thursday, May 16, 2024", "2024-05-16"),
+    ("Jane Example - 15 February 2024", "2024-02-15"),
+    ("FOR IMMEDIATE RELEASE - 19 September 2024", "2024-09-19"),
+])
+def test_datelines(line, iso):
+    text = f"Bolton PDU rated 'Good'\n{line}\nBolton PDU has been rated 'Good' by HM Inspectorate of Probation."
+    assert extract(text).published == iso
+
+
+def test_a_headline_restating_the_body_is_not_a_second_unit():
+    text = ("Probation in the north-west rated 'Good'\n"
+            "Wirral Probation Delivery Unit has received an overall rating of 'Good' from HM Inspectorate of Probation.")
+    assert [u.name for u in extract(text).units] == ["Wirral PDU"]
