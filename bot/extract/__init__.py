@@ -21,7 +21,7 @@ from bot.extract.previous import (
 from bot.extract.phrases import find_phrases
 from bot.extract.ratings import Rated, find_ratings
 from bot.extract.rules import INFERRED, STATED, Strength
-from bot.extract.text import Q, canonical_rating, normalise, sentences, strip_chrome
+from bot.extract.text import Q, before, canonical_rating, normalise, sentences, strip_chrome
 from bot.extract.units import Unit, find_bare, find_mentions, gazetteer
 from bot.models import Extraction, UnitRating, direction_between
 
@@ -103,12 +103,19 @@ def _named_in(title: str, units) -> bool:
     return any(u.name in named for u, primary in units if primary)
 
 
+_HEADLINE_MAX = 300
+
+
 def _first_line(body: str) -> str | None:
     """The headline: the first line, joined to the next when it ends in a colon (report covers)."""
-    lines = [line.strip() for line in body.split("\n") if line.strip()][:2]
+    lines = [line.strip() for line in body[:2000].split("\n") if line.strip()][:2]
     if not lines:
         return None
-    return f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
+    line = f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
+    if len(line) > _HEADLINE_MAX:  # a first paragraph, not a headline: its first sentence, at most
+        end = re.search(r"[.!?](?=\s)", line[:_HEADLINE_MAX])
+        line = line[: end.end()] if end else line[:_HEADLINE_MAX].rsplit(" ", 1)[0]
+    return line
 
 
 def _main_unit(body: str, title: str) -> Unit | None:
@@ -147,8 +154,9 @@ def _headline_and_table(body: str, title: str, rated: list[Rated]) -> list[Rated
     if any(r.primary for r in rated):
         return []
 
+    other_body = by_another_body(title)
     found = [canonical_rating(m.group("r")) for m in re.finditer(Q, title, re.I)
-             if m.group("qq") and asserted(title[: m.start()], title[m.end():]) and not by_another_body(title)]
+             if m.group("qq") and not other_body and asserted(before(title, m.start()), title[m.end():])]
     units = find_mentions(title) or find_bare(title)
     if len(set(found)) == 1 and units:  # "What 'good' looks like" names no unit: not a rating
         return [Rated(units[0].unit, found[0], Strength.WEAK, 0, rule="headline", confidence=INFERRED)]
