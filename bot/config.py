@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from datetime import datetime
 import os
 import re
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from bot import cron
 from bot.errors import ConfigError
 from bot.models import DIRECTIONS, UNIT_TYPES
 
@@ -410,12 +410,8 @@ def _digest(raw: Any, where: str, names: set) -> Digest:
         raise ConfigError(f"config: {where}.timezone: unknown time zone '{tz}'") from None
     schedule = str(_get(data, "schedule", str, where, "0 8 * * 1")).strip()
     if schedule != "immediate":
-        from bot.digest import cron_trigger  # standard crontab weekdays (0/7 = Sunday)
-
         try:
-            trigger = cron_trigger(schedule, tz)
-            if trigger.get_next_fire_time(None, datetime.now(ZoneInfo(tz))) is None:
-                raise ValueError("it never fires")
+            cron.check(schedule, tz)
         except ValueError as e:
             raise ConfigError(f"config: {where}.schedule: not a valid cron expression ({e})") from None
     return Digest(

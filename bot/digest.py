@@ -18,13 +18,11 @@ Rules (also in the README):
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
-
-from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import Config, Digest, EmailConfig
+from bot.cron import next_fire
 from bot.errors import ConfigError, DeliveryError
 from bot.models import Alert
 from bot.notify.email import SmtpSender, local_time, render_digest, slug
@@ -37,65 +35,9 @@ def _utc(when: datetime) -> datetime:
     return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
 
 
-def _repeated(fire: datetime, tz: ZoneInfo) -> bool:
-    """True for the second occurrence of a wall-clock time repeated by the autumn clock change."""
-    local = fire.astimezone(tz)
-    first = local.replace(tzinfo=None).replace(tzinfo=tz, fold=0)
-    return first.utcoffset() != local.utcoffset()
-
-
-_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-
-
-def _weekdays(field: str) -> str:
-    """A crontab day-of-week field (0 or 7 = Sunday) as the day names APScheduler 3 reads.
-
-    APScheduler 3 counts 0 as Monday (its issue 286), so "0 8 * * 1" would mean Tuesday.
-    """
-    if field == "*":
-        return field
-    days: set[int] = set()
-    for part in field.lower().split(","):
-        span, _, step = part.partition("/")
-        if span == "*":
-            first, last = 0, 6
-        else:
-            ends = [_DAYS.index(v) if v in _DAYS else int(v) for v in span.split("-", 1)]
-            # "1/2" is crontab for Monday to Saturday in steps of two.
-            first, last = ends[0], (ends[-1] if len(ends) > 1 or not step else 6)
-        if not (0 <= first <= 7 and 0 <= last <= 7) or first > last or (step and int(step) < 1):
-            raise ValueError(f"bad day of week '{part}'")
-        days.update(d % 7 for d in range(first, last + 1, int(step or 1)))
-    return ",".join(_DAYS[d] for d in sorted(days))
-
-
-def cron_trigger(schedule: str, tz: str) -> CronTrigger:
-    """A standard 5-field crontab line, read in the time zone `tz` (ValueError if invalid)."""
-    fields = schedule.split()
-    if len(fields) != 5:
-        raise ValueError(f"expected 5 fields, got {len(fields)}")
-    try:
-        fields[4] = _weekdays(fields[4])
-    except (ValueError, IndexError) as e:
-        raise ValueError(f"bad day of week '{fields[4]}'") from e
-    return CronTrigger.from_crontab(" ".join(fields), timezone=ZoneInfo(tz))
-
-
 def fire_after(digest: Digest, after: datetime) -> datetime | None:
     """The first time of the digest's schedule strictly after `after` (UTC)."""
-    tz = ZoneInfo(digest.timezone)
-    trigger = cron_trigger(digest.schedule, digest.timezone)
-    start = _utc(after)
-    for _ in range(24 * 60):  # cron has minutes: a day of steps always gets past a clock change
-        fire = trigger.get_next_fire_time(None, start + timedelta(microseconds=1))
-        if fire is None:
-            return None
-        fire = _utc(fire)
-        if fire > start and not _repeated(fire, tz):
-            return fire
-        # APScheduler can answer the same time again inside the hour the autumn change repeats.
-        start = fire if fire > start else start + timedelta(minutes=1)
-    return None
+    return next_fire(digest.schedule, digest.timezone, after)
 
 
 def is_due(digest: Digest, last_sent: datetime | None, now: datetime, *,
