@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import subprocess
+import sys
+import time
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -107,3 +112,24 @@ email:
     - {{name: weekly, to: [a@example.org], schedule: "{schedule}", timezone: UTC}}
 """)
     return path
+
+
+def test_serve_process_runs_with_sunday_as_7_and_stops_on_sigterm(tmp_path, feed_url):
+    # Before issue 12 this schedule passed validation, then crashed `serve` at start-up.
+    config = write_config(tmp_path, "0 8 * * 7", feed_url)
+    err = tmp_path / "serve.err"
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--config", str(config), "--log-level", "INFO"],
+                            cwd=root, stdout=subprocess.DEVNULL, stderr=err.open("w"),
+                            env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        for _ in range(300):
+            if "digest weekly next at" in err.read_text() or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(10) == 0, err.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "serve: digest weekly next at Sunday" in err.read_text()
