@@ -252,7 +252,7 @@ def cmd_digest(args) -> int:
     Example: hmip-bot digest --name weekly --force --dry-run --html preview.html
     """
     from bot.config import load_config
-    from bot.digest import send_due_digests
+    from bot.notify.email import send_due_digests
     from bot.history import Store
 
     if args.html and not args.dry_run:

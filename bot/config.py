@@ -32,7 +32,10 @@ _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 @dataclass(frozen=True)
 class Filters:
-    """Which alerts a Slack subscription or an email digest wants; empty means everything."""
+    """Which alerts a Slack subscription or an email digest wants; empty means everything.
+
+    `bot.notify.filters.matches` applies them.
+    """
 
     directions: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
@@ -40,19 +43,6 @@ class Filters:
     # A unit with no known region (most YJS, units missing from the gazetteer) passes a
     # `regions` filter only when this is true: a regional subscriber asked for their region.
     include_unknown_region: bool = False
-
-    def matches(self, alert) -> bool:
-        """True if the alert passes every filter that is set."""
-        unit = alert.unit
-        if self.directions and alert.direction not in self.directions:
-            return False
-        if self.unit_types and unit.type not in self.unit_types:
-            return False
-        if self.regions:
-            if unit.region is None:
-                return self.include_unknown_region
-            return unit.region.casefold() in {r.casefold() for r in self.regions}
-        return True
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ def check(schedule: str, tz: str) -> None:
         raise ValueError("it never fires")
 
 
-def _utc(when: datetime) -> datetime:
+def as_utc(when: datetime) -> datetime:
     """An aware UTC datetime; naive ones are taken as UTC."""
     return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
 
@@ -81,12 +81,12 @@ def next_fire(schedule: str, tz: str, after: datetime) -> datetime | None:
     """
     zone = ZoneInfo(tz)
     trigger = cron_trigger(schedule, tz)
-    start = _utc(after)
+    start = as_utc(after)
     for _ in range(24 * 60):  # cron has minutes: a day of steps always gets past a clock change
         fire = trigger.get_next_fire_time(None, start + timedelta(microseconds=1))
         if fire is None:
             return None
-        fire = _utc(fire)
+        fire = as_utc(fire)
         if fire > start and not _repeated(fire, zone):
             return fire
         # APScheduler can answer the same time again inside the hour the autumn change repeats.

@@ -168,7 +168,7 @@ class Server:
 
     def send_digest(self, name: str) -> None:
         """Send digest `name` if it is due (its cron time has come since it was last sent)."""
-        from bot.digest import send_due_digests
+        from bot.notify.email import send_due_digests
 
         result = self._locked(f"digest:{name}",
                               lambda store: send_due_digests(self.config, store, name=name))

@@ -8,11 +8,11 @@ import pytest
 
 from bot.config import Config, Digest, EmailConfig
 from bot.cron import cron_trigger
-from bot.digest import digest_statuses, is_due, next_due, send_due_digests
+from bot.digest import digest_statuses, is_due, next_due
 from bot.errors import ConfigError
 from bot.history import Store
 from bot.models import Alert, UnitRating
-from bot.notify.email import EmailNotifier
+from bot.notify.email import EmailNotifier, send_due_digests
 
 
 def utc(*args) -> datetime:

@@ -43,6 +43,7 @@ from bot.config import SlackConfig
 from bot.errors import DeliveryError
 from bot.models import Alert
 from bot.notify import DeliveryReport, Notifier
+from bot.notify.filters import matches
 from bot.notify.slack_format import EVENT_TYPE, build_message, ops_text
 
 log = logging.getLogger(__name__)
@@ -246,7 +247,7 @@ class SlackNotifier(Notifier):
         """Queue each alert once per matching subscription (once in all for a webhook)."""
         count = 0
         for alert in alerts:
-            channels = [s.channel for s in self.config.subscriptions if s.matches(alert)]
+            channels = [s.channel for s in self.config.subscriptions if matches(s, alert)]
             if self.webhook and channels:
                 channels = ["webhook"]  # one URL, one channel: never the same alert twice
             for channel in dict.fromkeys(channels):
