@@ -87,6 +87,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _config(args, *, check_sources: bool = False):
+    """The config `--config` names; with `check_sources`, each source checked by its own type."""
+    from bot.config import load_config
+
+    config = load_config(args.config)
+    if check_sources:
+        from bot.sources import build_sources
+
+        build_sources(config.sources)
+    return config
+
+
 # --- extract --------------------------------------------------------------------------------
 
 
@@ -164,10 +176,9 @@ def cmd_run(args) -> int:
 
     Example: hmip-bot run --json
     """
-    from bot.config import load_config
     from bot.pipeline import poll_once
 
-    config = load_config(args.config)
+    config = _config(args, check_sources=True)
     notifiers = None
     if config.slack is None and config.email is None and not args.dry_run:
         from bot.notify.stdout import StdoutNotifier
@@ -230,12 +241,11 @@ def cmd_backfill(args) -> int:
 
     Example: hmip-bot backfill --pages 10
     """
-    from bot.config import load_config
     from bot.pipeline import backfill
 
     if not (args.log_level or os.environ.get("LOG_LEVEL") or args.verbose):
         logging.getLogger("bot.pipeline").setLevel(logging.INFO)  # long work: show progress
-    report = backfill(load_config(args.config), pages=args.pages)
+    report = backfill(_config(args, check_sources=True), pages=args.pages)
     print(f"Backfill: {report.summary()}")
     for line in report.failures:
         print(f"{PROG}: {line}", file=sys.stderr)
@@ -251,14 +261,13 @@ def cmd_digest(args) -> int:
 
     Example: hmip-bot digest --name weekly --force --dry-run --html preview.html
     """
-    from bot.config import load_config
     from bot.notify.email import send_due_digests
     from bot.history import Store
 
     if args.html and not args.dry_run:
         print(f"{PROG}: digest: --html goes with --dry-run (a preview); nothing was sent", file=sys.stderr)
         return 2
-    config = load_config(args.config)
+    config = _config(args)
     if config.email is None:
         print(f"{PROG}: digest: no `email` section in the config", file=sys.stderr)
         return 2
@@ -288,10 +297,9 @@ def cmd_history(args) -> int:
 
     Example: hmip-bot history "Kirklees PDU"
     """
-    from bot.config import load_config
     from bot.report import history_rows
 
-    config = load_config(args.config)
+    config = _config(args)
     rows = history_rows(config.state_dir, args.unit)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -315,10 +323,9 @@ def cmd_status(args) -> int:
 
     Example: hmip-bot status
     """
-    from bot.config import load_config
     from bot.report import status_data, status_text
 
-    config = load_config(args.config)
+    config = _config(args)
     if args.check:
         from bot.health import check
 
@@ -351,10 +358,9 @@ def cmd_serve(args) -> int:
 
     Example: hmip-bot serve --config /etc/hmip-bot/config.yaml
     """
-    from bot.config import load_config
     from bot.schedule import serve
 
-    config = load_config(args.config)
+    config = _config(args, check_sources=True)
     if not (args.log_level or os.environ.get("LOG_LEVEL") or args.verbose):
         logging.getLogger().setLevel(logging.INFO)  # a service logs its polls by default
     return serve(config)

@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment
 
+from bot.dates import parse_date
 from bot.errors import InputError
 from bot.models import Page
 
@@ -105,11 +106,12 @@ def _title(soup: BeautifulSoup) -> str | None:
 def _meta_date(soup: BeautifulSoup) -> str | None:
     for name in _DATE_META:
         tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
-        if tag and re.match(r"\d{4}-\d{2}-\d{2}", tag.get("content") or ""):
-            return tag["content"][:10]
+        found = parse_date(tag.get("content")) if tag else None
+        if found:
+            return found
     time_tag = soup.find("time", attrs={"datetime": re.compile(r"^\d{4}-\d{2}-\d{2}")})
-    if time_tag:
-        return time_tag["datetime"][:10]
+    if time_tag and parse_date(time_tag["datetime"]):
+        return parse_date(time_tag["datetime"])
     # A "Published 9 July 2021" line in the page's metadata block (dropped later as furniture).
     from bot.extract.facts import find_published
 

@@ -18,7 +18,7 @@ from bot.history import Store
 from bot.identity import display_url
 from bot.models import Alert, Extraction, Item, UnitRating
 from bot.notify import DeliveryReport, Notifier, build_notifiers
-from bot.sources import SOURCE_TYPES
+from bot.sources import build_source
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def _send_digests(config, store, notifiers, report, now):
 
 def _poll_source(config, source_config, store, fetcher, cache, report, now) -> None:
     """List one source's items into the pending queue; a failure is one line, and we go on."""
-    source = SOURCE_TYPES[source_config.type](source_config)
+    source = build_source(source_config)
     report.sources_polled += 1
     try:
         items = source.poll(fetcher)

@@ -1,0 +1,85 @@
+"""What every source type shares: the `Source` base class and small helpers for reading items."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bs4 import BeautifulSoup
+
+from bot.config import SourceConfig
+from bot.errors import ConfigError
+from bot.identity import canonical_url, unwrap_redirect
+from bot.models import Item
+
+if TYPE_CHECKING:
+    from bot.fetch import Fetcher
+
+
+class Source:
+    """Base class: `poll(http)` returns the items the source lists now."""
+
+    def __init__(self, config: SourceConfig):
+        self.config = config
+        self.name = config.name
+
+    @classmethod
+    def validate(cls, config: SourceConfig, where: str) -> None:
+        """Reject options that do not apply to this type (raise ConfigError naming the key)."""
+        for key in ("item_selector", "date_selector"):
+            if getattr(config, key) is not None:
+                raise ConfigError(f"config: {where}.{key}: only for sources of type html_index")
+
+    def poll(self, http: Fetcher) -> list[Item]:
+        """Fetch the source and return the items it lists now ([] if unchanged)."""
+        raise NotImplementedError
+
+    def make_item(self, url: str, title: str, summary: str, published: datetime | None) -> Item:
+        """An Item for this source, keyed on the canonical form of the unwrapped URL."""
+        url = unwrap_redirect(url)
+        return Item(
+            source=self.name,
+            url=url,
+            key=canonical_url(url),
+            title=title,
+            summary=summary,
+            published=published,
+        )
+
+    def keep(self, items: list[Item]) -> list[Item]:
+        """Items that pass the keywords filter, first of each key only, in source order."""
+        words = [w.casefold() for w in self.config.keywords]
+        out, seen = [], set()
+        for item in items:
+            if item.key in seen:
+                continue
+            text = f"{item.title}\n{item.summary}".casefold()
+            if words and not any(w in text for w in words):
+                continue
+            seen.add(item.key)
+            out.append(item)
+        return out
+
+
+# Tags that end a line of text; inline tags (<em>, <a>) join their words without a space.
+_BLOCK_TAGS = ("p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+               "tr", "td", "th", "table", "blockquote", "section", "article", "hr")
+
+
+def plain_text(html: str | None) -> str:
+    """Text of an HTML fragment, tags dropped and whitespace collapsed."""
+    if not html:
+        return ""
+    if "<" in html or "&" in html:
+        soup = BeautifulSoup(html, "html.parser")
+        for tag in soup.find_all(_BLOCK_TAGS):
+            tag.insert_before(" ")
+            tag.insert_after(" ")
+        html = soup.get_text()
+    return re.sub(r"\s+", " ", html).strip()
+
+
+def is_http_url(url: str | None) -> bool:
+    """True for an absolute http(s) URL."""
+    return bool(url) and re.match(r"(?i)^https?://[^/\s]+", url) is not None
