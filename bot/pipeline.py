@@ -17,7 +17,8 @@ from bot.fetch import Fetcher
 from bot.history import Store
 from bot.identity import display_url
 from bot.models import Alert, Extraction, Item, UnitRating
-from bot.notify import DeliveryReport, Notifier, build_notifiers
+from bot.notify import DeliveryReport, Notifier
+from bot.notify.channels import build_notifiers
 from bot.sources import build_source
 
 log = logging.getLogger(__name__)

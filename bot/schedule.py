@@ -195,7 +195,7 @@ class Server:
 
     def _notifiers(self) -> list:
         """The configured channels; with neither Slack nor email, stdout (as `run` prints)."""
-        from bot.notify import build_notifiers
+        from bot.notify.channels import build_notifiers
         from bot.notify.stdout import StdoutNotifier
 
         return build_notifiers(self.config) or [StdoutNotifier()]
