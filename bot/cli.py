@@ -52,6 +52,8 @@ def _setup_logging(level: str | None, verbose: bool) -> None:
     # slack_sdk logs each failed request at ERROR (our one-line report says it better) and,
     # at DEBUG, request URLs, which for a webhook hold its secret: never below WARNING.
     logging.getLogger("slack_sdk").setLevel(logging.WARNING if verbose else logging.CRITICAL)
+    # urllib3 logs each retry at WARNING; the source's one-line failure says what matters.
+    logging.getLogger("urllib3").setLevel(logging.DEBUG if verbose else logging.ERROR)
 
 
 def _common(defaults: bool) -> argparse.ArgumentParser:

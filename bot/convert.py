@@ -139,12 +139,15 @@ def _block_text(root) -> str:
 def pdf_to_page(data: bytes, url: str = "") -> Page:
     """The text layer of a PDF report (pypdf); a PDF without one is an error, not an empty text."""
     from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError, WrongPasswordError
 
     try:
         reader = PdfReader(io.BytesIO(data))
         text = "\n".join((page.extract_text() or "") for page in reader.pages)
     except Exception as e:  # noqa: BLE001 (pypdf raises many kinds on damaged or encrypted files)
-        kind = "encrypted" if "crypt" in str(e).casefold() else e.__class__.__name__
+        # Decided by type: a password we do not have, or a cipher the crypto library lacks.
+        encrypted = isinstance(e, (FileNotDecryptedError, WrongPasswordError, DependencyError))
+        kind = "encrypted" if encrypted else e.__class__.__name__
         raise InputError(f"{url or 'PDF'}: not a readable PDF ({kind})") from None
     if not text.strip():
         raise InputError(f"{url or 'PDF'}: the PDF has no text layer (a scan?); nothing to read")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -219,14 +218,14 @@ def _read_item(config, store, fetcher, notifiers, item: Item, report, now) -> No
 # A page that cannot be read is tried again on later runs, but not for ever: a 404/410 or an
 # unreadable document (a PDF without text) is given up at once, anything else after 5 tries.
 MAX_ITEM_ATTEMPTS = 5
-_GONE = re.compile(r"HTTP (?:404|410)\b")
 
 
 def _item_failed(store, item: Item, error: BotError, report: CycleReport) -> None:
     """Keep the item for the next run, or give it up (reported once) when it can never be read."""
     pending = next((p for p in store.pending_items() if p["key"] == item.key), None)
     attempts = (pending["attempts"] if pending else 0) + 1
-    hopeless = isinstance(error, InputError) or _GONE.search(str(error)) or attempts >= MAX_ITEM_ATTEMPTS
+    gone = isinstance(error, SourceError) and error.gone
+    hopeless = isinstance(error, InputError) or gone or attempts >= MAX_ITEM_ATTEMPTS
     if hopeless:
         message = f"item: {error} (giving up after {attempts} attempt{'s' if attempts > 1 else ''})"
         store.mark_seen(item.key, source=item.source, url=item.url, published=None)
