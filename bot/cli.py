@@ -37,6 +37,13 @@ def main(argv: list[str] | None = None) -> int:
         # `hmip-bot history | head`: the reader left; say nothing more (as coreutils do).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as e:
+        # A file the user named cannot be read or written (--html /proc/x.html, a full disk).
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"{PROG}: {where}{e.strerror or type(e).__name__}", file=sys.stderr)
+        if args.verbose:
+            traceback.print_exc()
+        return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

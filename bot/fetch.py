@@ -204,6 +204,8 @@ class Fetcher:
             raise SourceError(f"{where}: too many redirects (more than {self.max_redirects})") from None
         except requests.RequestException as e:
             reason, transient = _failure(e, self.timeout)
+            if isinstance(_cause(e), u3.NameResolutionError):
+                self._last_request.pop(_host(url), None)  # nothing reached that host: no wait owed
             raise SourceError(f"{where}: {reason}{self._tries() if transient else ''}",
                               transient=transient) from None
         except (ValueError, UnicodeError) as e:  # urllib3 and idna reject some URLs directly
@@ -248,13 +250,22 @@ class Fetcher:
         return b"".join(chunks)
 
 
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _cause(e: requests.RequestException):
+    """The urllib3 error under a requests error (MaxRetryError holds the last attempt's)."""
+    cause = e.args[0] if e.args else None
+    return getattr(cause, "reason", cause)
+
+
 def _failure(e: requests.RequestException, timeout: float) -> tuple[str, bool]:
     """A short, credential-free reason for a failed request, and whether it is worth retrying later.
 
     Decided by the exception types urllib3 wraps, never by their text.
     """
-    cause = e.args[0] if e.args else None
-    cause = getattr(cause, "reason", cause)  # MaxRetryError holds the last attempt's error
+    cause = _cause(e)
     if isinstance(cause, u3.NameResolutionError):
         return "host not found", False
     if isinstance(cause, u3.NewConnectionError):  # (a subclass of urllib3's timeout errors)
