@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from email.utils import getaddresses
 import os
 import re
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ import yaml
 from bot import cron
 from bot.errors import ConfigError
 from bot.models import DIRECTIONS, UNIT_TYPES
+from bot.regions import REGIONS, resolve_region, suggest_region
 
 # Defaults, each with the reason it is what it is.
 DEFAULT_USER_AGENT = "hmip-bot/0.1 (+https://github.com/hmip-bot/hmip-bot)"
@@ -136,7 +138,8 @@ def load_config(path: str | Path | None = None) -> Config:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"config: {path}: no such file") from None
+        raise ConfigError(f"config: {path.absolute()}: no such file (name one with --config PATH "
+                          f"or $BOT_CONFIG)") from None
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"config: {path}: cannot read ({e.__class__.__name__})") from None
     except yaml.YAMLError as e:
@@ -282,8 +285,8 @@ def _non_negative(value: float, key: str) -> float:
 
 
 def _sources(raw: Any) -> tuple[SourceConfig, ...]:
-    if raw is None:
-        return ()
+    if raw is None or raw == []:
+        raise ConfigError("config: sources: at least one source is required (nothing to poll)")
     if not isinstance(raw, list):
         raise ConfigError("config: sources: expected a list")
     out, names = [], set()
@@ -302,7 +305,7 @@ def _sources(raw: Any) -> tuple[SourceConfig, ...]:
             name=name,
             type=kind,
             url=url,
-            keywords=_str_list(data, "keywords", where),
+            keywords=_keywords(data, where),
             item_selector=_get(data, "item_selector", str, where),
             date_selector=_get(data, "date_selector", str, where),
         )
@@ -310,10 +313,40 @@ def _sources(raw: Any) -> tuple[SourceConfig, ...]:
     return tuple(out)
 
 
+def _keywords(data: dict, where: str) -> tuple[str, ...]:
+    """A list of keywords; a string is refused rather than guessed at ('a, b' is one or two?)."""
+    if isinstance(data.get("keywords"), str):
+        words = [w.strip() for w in data["keywords"].split(",") if w.strip()]
+        raise ConfigError(f"config: {where}.keywords: expected a list, e.g. [{', '.join(words)}] "
+                          f"(a string is not split)")
+    return _str_list(data, "keywords", where)
+
+
+def _region(name: str, where: str) -> str:
+    """A region as alerts name it, through its aliases ('Yorkshire & Humber'); unknown: an error."""
+    region = resolve_region(name)
+    if region is None:
+        hint = suggest_region(name)
+        tip = f"did you mean '{hint}'?" if hint else f"allowed: {', '.join(REGIONS)}"
+        raise ConfigError(f"config: {where}: unknown region '{name}' ({tip})")
+    return region
+
+
+_ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]{2,}$")
+
+
+def _address(value: str, where: str) -> str:
+    """An email address, bare or with a display name ('Alerts <alerts@example.org>')."""
+    found = getaddresses([value])
+    if len(found) != 1 or not _ADDRESS.match(found[0][1]) or ("<" in value) != (">" in value):
+        raise ConfigError(f"config: {where}: '{value}' is not an email address")
+    return value
+
+
 def _filters(data: dict, where: str) -> dict:
     return dict(
         directions=_str_list(data, "directions", where, DIRECTIONS),
-        regions=_str_list(data, "regions", where),
+        regions=tuple(_region(r, _join(where, "regions")) for r in _str_list(data, "regions", where)),
         unit_types=_str_list(data, "unit_types", where, UNIT_TYPES),
         include_unknown_region=_get(data, "include_unknown_region", bool, where, False),
     )
@@ -373,7 +406,7 @@ def _email(raw: Any) -> EmailConfig:
         digests.append(_digest(item, f"email.digests[{i}]", names))
     return EmailConfig(
         smtp=smtp,
-        from_addr=_get(data, "from", str, "email", required=True),
+        from_addr=_address(_get(data, "from", str, "email", required=True), "email.from"),
         digests=tuple(digests),
     )
 
@@ -384,7 +417,7 @@ def _digest(raw: Any, where: str, names: set) -> Digest:
     if name in names:
         raise ConfigError(f"config: {where}.name: duplicate digest name '{name}'")
     names.add(name)
-    to = _str_list(data, "to", where)
+    to = tuple(_address(a, f"{where}.to") for a in _str_list(data, "to", where))
     if not to:
         raise ConfigError(f"config: {where}.to: at least one recipient is required")
     tz = _get(data, "timezone", str, where, DEFAULT_TIMEZONE)

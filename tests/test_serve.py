@@ -280,9 +280,16 @@ def test_failing_source_is_reported_once_and_its_recovery_once(tmp_path, world, 
 # --- the health check and the scheduler's set-up, in process ------------------------------------
 
 
+SOURCES = """sources:
+  - {name: a, type: feed, url: "http://127.0.0.1:9/a.xml"}
+  - {name: b, type: feed, url: "http://127.0.0.1:9/b.xml"}
+"""
+
+
 def _config(tmp_path: Path, text: str):
+    """A config of `text` with sources a and b (a config needs at least one)."""
     path = tmp_path / "config.yaml"
-    path.write_text(text)
+    path.write_text(text + SOURCES)
     return load_config(path)
 
 
