@@ -16,13 +16,22 @@ from bot.errors import BotError
 
 log = logging.getLogger("bot")
 PROG = "hmip-bot"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command; return the contract's exit code (0, 1, 2 or 3)."""
     parser = _parser()
-    args = parser.parse_args(argv)
-    _setup_logging(args.log_level, args.verbose)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # bad usage (argparse has printed why) or --help
+        return e.code if isinstance(e.code, int) else 2
+    level = (args.log_level or os.environ.get("LOG_LEVEL") or ("DEBUG" if args.verbose else "WARNING")).upper()
+    if level not in LOG_LEVELS:
+        where = "--log-level" if args.log_level else "$LOG_LEVEL"
+        print(f"{PROG}: {where}: unknown level '{level.lower()}' (choose {', '.join(LOG_LEVELS)})", file=sys.stderr)
+        return 2
+    _setup_logging(level, args.verbose)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
@@ -49,10 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _setup_logging(level: str | None, verbose: bool) -> None:
-    name = (level or os.environ.get("LOG_LEVEL") or ("DEBUG" if verbose else "WARNING")).upper()
+def _setup_logging(level: str, verbose: bool) -> None:
     logging.basicConfig(
-        level=getattr(logging, name, logging.WARNING),
+        level=getattr(logging, level),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
@@ -60,7 +68,9 @@ def _setup_logging(level: str | None, verbose: bool) -> None:
     # at DEBUG, request URLs, which for a webhook hold its secret: never below WARNING.
     logging.getLogger("slack_sdk").setLevel(logging.WARNING if verbose else logging.CRITICAL)
     # urllib3 logs each retry at WARNING; the source's one-line failure says what matters.
-    logging.getLogger("urllib3").setLevel(logging.DEBUG if verbose else logging.ERROR)
+    # pypdf warns about every damaged cross-reference it repairs: noise unless it fails.
+    for noisy in ("urllib3", "pypdf"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.ERROR)
 
 
 def _common(defaults: bool) -> argparse.ArgumentParser:
@@ -253,6 +263,10 @@ def cmd_demo(args) -> int:
     from bot.demo import run_demo
     from bot.notify.stdout import format_alert
 
+    if args.config:
+        print(f"{PROG}: demo: --config is not used: the demo polls its own samples with a throwaway "
+              f"state (--state DIR keeps it); `run --config {args.config}` uses a config", file=sys.stderr)
+        return 2
     first, second = run_demo(args.state)
     print("First poll of the sample feeds (HMI Probation, GOV.UK search, a BBC region):\n")
     for alert in first.alerts:
@@ -285,7 +299,14 @@ def cmd_backfill(args) -> int:
 
 
 def _backfill_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--pages", type=int, default=5, help="pages to walk per source (default 5)")
+    p.add_argument("--pages", type=_positive_int, default=5, help="pages to walk per source (default 5)")
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of 1 or more."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got '{text}'")
+    return int(text)
 
 
 def cmd_digest(args) -> int:

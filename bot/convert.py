@@ -162,13 +162,31 @@ def bytes_to_page(data: bytes, url: str, content_type: str = "") -> Page:
         return pdf_to_page(data, url)
     if not data.strip():
         raise InputError(f"{url}: empty document")
-    if b"\x00" in data[:4096]:
+    if _looks_binary(data[:4096]):
         raise InputError(f"{url}: binary file, not text, HTML or PDF")
     text = _decode(data)
     head = text[:2048].casefold()
     if "html" in ctype or name.endswith((".html", ".htm")) or "<html" in head or "<!doctype html" in head:
         return html_to_page(text, url)
     return Page(url=url, text=text, kind="text")
+
+
+# Bytes that text never holds: C0 controls other than tab, newlines, form feed and escape; DEL.
+_NOT_TEXT = bytes(sorted(set(range(32)) - {8, 9, 10, 12, 13, 27}) + [127])
+
+
+def _looks_binary(head: bytes) -> bool:
+    """True for an image, archive or other binary: a NUL, or more than 1 byte in 100 that text never has."""
+    if b"\x00" in head:
+        return True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if e.start < len(head) - 3:  # (not just a character cut in two at the end of the sample)
+            # Not UTF-8: cp1252 text is still mostly ASCII; random bytes are half high bytes.
+            if sum(b >= 0x80 for b in head) > len(head) * 0.3:
+                return True
+    return sum(b in _NOT_TEXT for b in head) > len(head) / 100
 
 
 def _decode(data: bytes) -> str:
