@@ -156,6 +156,32 @@ def _extract_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per line per SOURCE")
 
 
+def cmd_text(args) -> int:
+    """Print the text the extractor reads from each file or http(s) URL, headline first.
+
+    What an alert was read from, after the page's menus, asides and comments are dropped.
+    Example: hmip-bot text https://www.gov.uk/government/news/... --json
+    """
+    from bot.convert import read_source
+
+    fetcher, failed, printed = _extract_fetcher(args), False, False
+    for source in args.sources:
+        try:
+            page = read_source(source, fetcher)
+        except BotError as e:
+            print(f"{PROG}: text: {e}", file=sys.stderr)
+            failed = True
+            continue
+        if args.json:
+            print(json.dumps({"source": source, "title": page.title, "published": page.published,
+                              "text": page.text}, ensure_ascii=False), flush=True)
+        else:  # several sources: a header before each, as `head` does
+            header = f"==> {source} <==\n" if len(args.sources) > 1 else ""
+            print(("\n" if printed else "") + header + page.text, flush=True)
+        printed = True
+    return 2 if failed else 0
+
+
 # --- run, demo ------------------------------------------------------------------------------
 
 
@@ -369,6 +395,7 @@ _COMMANDS: list = [
     ("serve", cmd_serve, _serve_args),
     ("demo", cmd_demo, _demo_args),
     ("extract", cmd_extract, _extract_args),
+    ("text", cmd_text, _extract_args),
     ("digest", cmd_digest, _digest_args),
     ("backfill", cmd_backfill, _backfill_args),
     ("history", cmd_history, _history_args),

@@ -6,10 +6,9 @@ import re
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup
-
 from bot.config import SourceConfig
 from bot.errors import ConfigError
+from bot.html_text import fragment_text
 from bot.identity import canonical_url, unwrap_redirect
 from bot.models import Item
 
@@ -62,22 +61,9 @@ class Source:
         return out
 
 
-# Tags that end a line of text; inline tags (<em>, <a>) join their words without a space.
-_BLOCK_TAGS = ("p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-               "tr", "td", "th", "table", "blockquote", "section", "article", "hr")
-
-
 def plain_text(html: str | None) -> str:
     """Text of an HTML fragment, tags dropped and whitespace collapsed."""
-    if not html:
-        return ""
-    if "<" in html or "&" in html:
-        soup = BeautifulSoup(html, "html.parser")
-        for tag in soup.find_all(_BLOCK_TAGS):
-            tag.insert_before(" ")
-            tag.insert_after(" ")
-        html = soup.get_text()
-    return re.sub(r"\s+", " ", html).strip()
+    return fragment_text(html)
 
 
 def is_http_url(url: str | None) -> bool:
