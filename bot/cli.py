@@ -284,30 +284,81 @@ def _digest_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_history(args) -> int:
-    """Show the stored ratings timeline, newest first: all units, or one (name or alias).
+    """Show every unit's latest rating, newest first (baseline and read), or one unit's timeline.
 
+    Filters keep units by their latest inspection: --region, --type, --rating, and --changed
+    (only units whose last two ratings differ). `history UNIT` (a name or alias, any case) shows
+    every inspection of that unit with dates, scores, links and evidence. --json prints one
+    object per inspection (name, type, region, rating, published, source and the rest).
+
+    Example: hmip-bot history --region "North West" --changed
     Example: hmip-bot history "Kirklees PDU"
     """
     from bot.config import load_config
-    from bot.report import history_rows
+    from bot.records import Filters, history_records, summary_table, timeline_text, unit_summaries
 
     config = load_config(args.config)
-    rows = history_rows(config.state_dir, args.unit)
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    filters = Filters(region=args.region, type=args.type, rating=args.rating, changed=args.changed)
+    if args.json or args.unit:
+        rows = history_records(config, args.unit, filters)
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+        elif rows:
+            print(timeline_text(rows))
+        else:
+            print(f"No inspections recorded for {args.unit!r}.")
         return 0
-    if not rows:
-        print("No inspections recorded" + (f" for {args.unit!r}." if args.unit else " yet."))
-        return 0
-    from bot.report import history_table
-
-    print(history_table(rows))
+    rows = unit_summaries(config, filters)
+    print(summary_table(rows) if rows else "No inspections recorded" + (" that match." if filters != Filters() else " yet."))
     return 0
 
 
 def _history_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("unit", nargs="?", help="a unit name or alias, any case")
-    p.add_argument("--json", action="store_true", help="print the records as JSON")
+    from bot.models import RATINGS, UNIT_TYPES
+
+    p.add_argument("unit", nargs="?", help="a unit name or alias, any case: its whole timeline")
+    p.add_argument("--json", action="store_true", help="print one JSON object per inspection")
+    p.add_argument("--region", help="only units in this probation region")
+    p.add_argument("--type", choices=UNIT_TYPES, help="only units of this type")
+    p.add_argument("--rating", type=_rating, metavar="RATING", help=f"only units now rated so ({', '.join(RATINGS)})")
+    p.add_argument("--changed", action="store_true", help="only units whose last two ratings differ")
+
+
+def _rating(text: str) -> str:
+    from bot.models import RATINGS
+
+    found = [r for r in RATINGS if r.casefold() == " ".join(text.split()).casefold()]
+    if not found:
+        raise argparse.ArgumentTypeError(f"{text!r} is not one of {', '.join(RATINGS)}")
+    return found[0]
+
+
+def cmd_export(args) -> int:
+    """Write the whole history (baseline included) as CSV or JSON, one row per inspection.
+
+    Columns: unit, type, region, published, rating, previous_rating, direction, score,
+    recommendations, links (space-separated in CSV), source (read or baseline).
+
+    Example: hmip-bot export --format csv > ratings.csv
+    """
+    from bot.config import load_config
+    from bot.records import export_rows, export_text
+
+    text = export_text(export_rows(load_config(args.config)), args.format)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as e:
+            print(f"{PROG}: export: {args.output}: {e.strerror or e.__class__.__name__}", file=sys.stderr)
+            return 2
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _export_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("csv", "json"), default="csv", help="csv (default) or json")
+    p.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
 
 
 def cmd_status(args) -> int:
@@ -372,5 +423,6 @@ _COMMANDS: list = [
     ("digest", cmd_digest, _digest_args),
     ("backfill", cmd_backfill, _backfill_args),
     ("history", cmd_history, _history_args),
+    ("export", cmd_export, _export_args),
     ("status", cmd_status, _status_args),
 ]

@@ -1,0 +1,155 @@
+"""Pure rules joining a unit's past record (baseline) and what the bot read into one timeline."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from bot.diff import judge
+from bot.identity import canonical_url
+from bot.models import UnitRating, direction_between
+
+WINDOW_DAYS = 45  # the same inspection, retold: same unit, same rating, dates this close
+# The inspectorate's own pages: where a previous rating is disputed, these are believed.
+OFFICIAL_HOSTS = ("justiceinspectorates.gov.uk",)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a newly read inspection compares with the unit's past."""
+
+    direction: str | None
+    previous_rating: str | None
+    previous_published: str | None
+    previous_source: str | None = None  # "baseline", "read" or "text"
+    unclear: bool = False  # the sources disagree about the previous rating and none can be preferred
+    note: str | None = None
+
+
+def date_range(published: str | None) -> tuple[date, date] | None:
+    """The days a full or partial ISO date can mean ('2024-05' -> 1 to 31 May 2024)."""
+    if not published:
+        return None
+    try:
+        parts = [int(p) for p in published[:10].split("-")]
+        if len(parts) == 3:
+            day = date(*parts)
+            return day, day
+        if len(parts) == 2:
+            return date(parts[0], parts[1], 1), date(parts[0], parts[1], calendar.monthrange(*parts)[1])
+        return date(parts[0], 1, 1), date(parts[0], 12, 31)
+    except (ValueError, TypeError):
+        return None
+
+
+def day_of(record: dict) -> str:
+    """Where a record sits in time: its (start) date, else the day the bot first saw it."""
+    if record.get("sort_day"):
+        return record["sort_day"]
+    found = date_range(record.get("published"))
+    if found:
+        return found[0].isoformat()
+    return (record.get("first_seen") or "")[:10]
+
+
+def _urls(urls) -> set[str]:
+    return {canonical_url(u) for u in urls or () if u}
+
+
+def same_inspection(record: dict, rating: str | None, published: str | None, urls=()) -> bool:
+    """Whether a record is this inspection: the same page, or same rating with dates close."""
+    if _urls(urls) & _urls(record.get("links")):
+        return True
+    if record.get("rating") != rating:
+        return False
+    theirs, ours = date_range(record.get("published")), date_range(published)
+    if theirs is None or ours is None:
+        return False
+    window = timedelta(days=WINDOW_DAYS)
+    return theirs[0] - window <= ours[1] and ours[0] <= theirs[1] + window
+
+
+def merge(read: list[dict], base: list[dict]) -> list[dict]:
+    """One unit's inspections, oldest first; a read record replaces the baseline row it retells."""
+    base = [{**b} for b in base]
+    entries = []
+    for record in read:
+        record = {**record, "source": "read"}
+        told = [b for b in base if same_inspection(b, record.get("rating"), record.get("published"),
+                                                   record.get("links"))]
+        if told:
+            record["also_in_baseline"] = True
+            base = [b for b in base if b not in told]
+        entries.append(record)
+    entries += base
+    entries.sort(key=lambda r: (day_of(r), r.get("source") != "baseline", r.get("seq") or 0,
+                                r.get("first_seen") or ""))
+    previous = None
+    for entry in entries:  # a baseline row's direction is judged against what came before it
+        if entry["source"] == "baseline":
+            entry["previous_rating"] = previous["rating"] if previous else None
+            entry["previous_published"] = previous.get("published") if previous else None
+            entry["direction"] = direction_between(entry["previous_rating"], entry["rating"])
+        previous = entry if entry.get("rating") else previous
+    return entries
+
+
+def judge_inspection(unit: UnitRating, read: list[dict], base: list[dict], published: str | None,
+                     url: str | None) -> Verdict:
+    """Direction of a new inspection against the unit's latest earlier one, baseline or read.
+
+    A baseline row that is this very inspection is never its own predecessor: the new one is
+    compared with the row before it.
+    """
+    timeline = merge(read, base)
+    match = next((b for b in reversed(base) if same_inspection(b, unit.rating, published, [url])), None)
+    if match is not None:
+        cut = day_of(match)
+        earlier = [e for e in timeline if (day_of(e), e.get("seq") or 0) < (cut, match.get("seq") or 0)
+                   and e.get("event_id") != match["event_id"]]
+    else:
+        this_day = date_range(published)
+        earlier = [e for e in timeline if this_day is None or day_of(e) < this_day[0].isoformat()]
+    earlier = [e for e in earlier if e.get("rating")]
+    if not earlier:
+        direction, previous, previous_published = judge(unit, [], published)
+        return Verdict(direction, previous, previous_published, "text" if previous else None)
+    last = earlier[-1]
+    verdict = Verdict(direction_between(last["rating"], unit.rating), last["rating"],
+                      last.get("published") or (last.get("first_seen") or "")[:10] or None, last["source"])
+    return _reconcile(verdict, unit, last, url)
+
+
+def is_official(urls) -> bool:
+    """Whether any of the URLs is on the inspectorate's own site."""
+    for url in urls or ():
+        host = (urlsplit(url).hostname or "").lower()
+        if any(host == h or host.endswith("." + h) for h in OFFICIAL_HOSTS):
+            return True
+    return False
+
+
+def _reconcile(verdict: Verdict, unit: UnitRating, last: dict, url: str | None) -> Verdict:
+    """The text's own previous rating against the record's: prefer the inspectorate's page."""
+    said = unit.previous_rating
+    if not said or said == last["rating"]:
+        return verdict
+    when = date_range(unit.previous_inspection)
+    if when and not same_inspection(last, last["rating"], unit.previous_inspection):
+        return verdict  # the text speaks of an older inspection than the one on record
+    record = f"the {last['source']} record"
+    text_official, record_official = is_official([url]), is_official(last.get("links"))
+    if text_official and not record_official:
+        note = (f"previous rating: this page (the inspectorate's) says {said}, {record} says "
+                f"{last['rating']}; the inspectorate's page is preferred")
+        return Verdict(direction_between(said, unit.rating), said, unit.previous_inspection or
+                       verdict.previous_published, "text", note=note)
+    if record_official and not text_official:
+        note = (f"previous rating: this page says {said}, {record} (the inspectorate's page) says "
+                f"{last['rating']}; the inspectorate's page is preferred")
+        return Verdict(verdict.direction, verdict.previous_rating, verdict.previous_published,
+                       verdict.previous_source, note=note)
+    note = f"previous rating unclear: this page says {said}, {record} says {last['rating']}"
+    return Verdict(None, None, None, None, unclear=True, note=note)
