@@ -228,22 +228,52 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
 def cmd_backfill(args) -> int:
     """Walk the sources' older pages and record past inspections into history, alerting no one.
 
-    Example: hmip-bot backfill --pages 10
-    """
-    from bot.config import load_config
-    from bot.pipeline import backfill
+    Pages: the inspectorate's listings (`/page/N/`, `?paged=N`) and GOV.UK search (`start`,
+    `count`). How far each source got is kept in the state: an interrupted or failed backfill
+    resumes at the page it stopped on. Items newer than alert_max_age_days are left for `run`.
+    --export-baseline FILE then writes everything history knows in the baseline's columns.
 
-    if not (args.log_level or os.environ.get("LOG_LEVEL") or args.verbose):
-        logging.getLogger("bot.pipeline").setLevel(logging.INFO)  # long work: show progress
-    report = backfill(load_config(args.config), pages=args.pages)
+    Example: hmip-bot backfill --pages 40 --since 2023-01-01
+    Example: hmip-bot backfill --pages 0 --export-baseline past_ratings.csv
+    """
+    from bot.backfill import backfill
+    from bot.config import load_config
+
+    if args.pages < 0:
+        print(f"{PROG}: backfill: --pages must be 0 or more", file=sys.stderr)
+        return 2
+    config = load_config(args.config)
+    with _backfill_progress() as progress:
+        report = backfill(config, pages=args.pages, since=args.since, source=args.source,
+                          progress=progress, export_baseline=args.export_baseline)
     print(f"Backfill: {report.summary()}")
-    for line in report.failures:
+    for line in report.all_failures:
         print(f"{PROG}: {line}", file=sys.stderr)
     return report.exit_code
 
 
 def _backfill_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--pages", type=int, default=5, help="pages to walk per source (default 5)")
+    p.add_argument("--pages", type=int, default=5, help="pages to walk per source (default 5; 0: none)")
+    p.add_argument("--since", type=_date, metavar="DATE", help="stop at items older than this (YYYY-MM-DD)")
+    p.add_argument("--source", metavar="NAME", help="only this source (its `name` in the config)")
+    p.add_argument("--export-baseline", type=Path, metavar="FILE",
+                   help="then write the whole history in the baseline's CSV columns to FILE")
+
+
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _backfill_progress():
+    """A progress bar on a terminal (tqdm), else one plain line per page on stderr."""
+    from bot.progress import BarProgress, LineProgress
+
+    return BarProgress() if sys.stderr.isatty() else LineProgress(sys.stderr)
 
 
 def cmd_digest(args) -> int:
