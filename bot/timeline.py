@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlsplit
@@ -28,10 +29,18 @@ class Verdict:
     note: str | None = None
 
 
+_MONTHS = {m.casefold(): i for i, m in enumerate(calendar.month_name) if m}
+_WRITTEN = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th)? )?([A-Za-z]+) (\d{4})$")
+
+
 def date_range(published: str | None) -> tuple[date, date] | None:
-    """The days a full or partial ISO date can mean ('2024-05' -> 1 to 31 May 2024)."""
+    """The days a full or partial date can mean ('2024-05' or 'May 2024' -> 1 to 31 May 2024)."""
     if not published:
         return None
+    written = _WRITTEN.match(" ".join(published.split()))
+    if written and written.group(2).casefold() in _MONTHS:
+        day, month, year = written.group(1), _MONTHS[written.group(2).casefold()], written.group(3)
+        published = f"{year}-{month:02d}" + (f"-{int(day):02d}" if day else "")
     try:
         parts = [int(p) for p in published[:10].split("-")]
         if len(parts) == 3:
@@ -134,6 +143,11 @@ def is_official(urls) -> bool:
 def _reconcile(verdict: Verdict, unit: UnitRating, last: dict, url: str | None) -> Verdict:
     """The text's own previous rating against the record's: prefer the inspectorate's page."""
     said = unit.previous_rating
+    if not said and unit.direction == "new":
+        note = (f"this page calls it a first inspection; the {last['source']} record has "
+                f"{last['rating']} ({last.get('published') or 'date not known'}) before it")
+        return Verdict(verdict.direction, verdict.previous_rating, verdict.previous_published,
+                       verdict.previous_source, note=note)
     if not said or said == last["rating"]:
         return verdict
     when = date_range(unit.previous_inspection)
