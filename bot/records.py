@@ -163,8 +163,9 @@ def timeline_text(rows: list[dict]) -> str:
         evidence = (r.get("evidence") or {}).get("rating")
         if evidence:
             lines.append(f"    \u201c{evidence}\u201d")
-        if r.get("note"):
-            lines.append(f"    note: {r['note']}")
+        for key in ("note", "dispute"):
+            if r.get(key):
+                lines.append(f"    note: {r[key]}")
         lines += [f"    {link}" for link in r.get("links") or []]
     return "\n".join(lines)
 

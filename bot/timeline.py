@@ -91,6 +91,9 @@ def merge(read: list[dict], base: list[dict]) -> list[dict]:
         if told:
             record["also_in_baseline"] = True
             base = [b for b in base if b not in told]
+        for rival in rivals(record.get("rating"), record.get("published"), base):
+            if _settle(record, rival):
+                base = [b for b in base if b is not rival]
         entries.append(record)
     entries += base
     entries.sort(key=lambda r: (day_of(r), r.get("source") != "baseline", r.get("seq") or 0,
@@ -103,6 +106,40 @@ def merge(read: list[dict], base: list[dict]) -> list[dict]:
             entry["direction"] = direction_between(entry["previous_rating"], entry["rating"])
         previous = entry if entry.get("rating") else previous
     return entries
+
+
+def rivals(rating: str | None, published: str | None, base: list[dict]) -> list[dict]:
+    """Baseline rows dated (to the month or better) as this inspection but giving another rating."""
+    out = []
+    for row in base:
+        span = date_range(row.get("published"))
+        if row.get("rating") == rating or span is None or (span[1] - span[0]).days > 31:
+            continue
+        if same_inspection({**row, "links": [], "rating": rating}, rating, published):
+            out.append(row)
+    return out
+
+
+def _settle(record: dict, rival: dict) -> bool:
+    """A read record and a baseline row disagree about one inspection; True drops the row.
+
+    The inspectorate's own page is believed; with no such page on either side, both are
+    marked disputed and neither is used as a clear predecessor.
+    """
+    read_official, row_official = is_official(record.get("links")), is_official(rival.get("links"))
+    if read_official and not row_official:
+        record["dispute"] = (f"the baseline record gives {rival['rating']} for this inspection; "
+                             f"the inspectorate's page read here is preferred")
+        return True
+    if row_official and not read_official:
+        record["superseded"] = True
+        record["dispute"] = (f"the baseline record (the inspectorate's page) gives {rival['rating']} "
+                             f"for this inspection and is preferred")
+        return False
+    for side, other in ((record, rival), (rival, record)):
+        side["disputed"] = True
+        side["dispute"] = f"unclear: the {other['source']} record gives {other['rating']} for this inspection"
+    return False
 
 
 def judge_inspection(unit: UnitRating, read: list[dict], base: list[dict], published: str | None,
@@ -121,11 +158,26 @@ def judge_inspection(unit: UnitRating, read: list[dict], base: list[dict], publi
     else:
         this_day = date_range(published)
         earlier = [e for e in timeline if this_day is None or day_of(e) < this_day[0].isoformat()]
-    earlier = [e for e in earlier if e.get("rating")]
+    others = rivals(unit.rating, published, base)  # this inspection, rated otherwise by the record
+    disputed = {r["event_id"] for r in others}
+    earlier = [e for e in earlier if e.get("rating") and not e.get("superseded") and e.get("event_id") not in disputed]
+    verdict = _from_history(unit, earlier, published, url)
+    if others and verdict.note is None:
+        note = f"the baseline record gives {others[0]['rating']} for this inspection ({others[0]['published']})"
+        verdict = Verdict(verdict.direction, verdict.previous_rating, verdict.previous_published,
+                          verdict.previous_source, verdict.unclear, note)
+    return verdict
+
+
+def _from_history(unit: UnitRating, earlier: list[dict], published: str | None, url: str | None) -> Verdict:
+    """The verdict against the latest earlier inspection, else what the text says."""
     if not earlier:
         direction, previous, previous_published = judge(unit, [], published)
         return Verdict(direction, previous, previous_published, "text" if previous else None)
     last = earlier[-1]
+    if last.get("disputed"):
+        return Verdict(None, None, None, None, unclear=True,
+                       note=f"previous rating unclear: {last['dispute']} ({last.get('published') or 'undated'})")
     verdict = Verdict(direction_between(last["rating"], unit.rating), last["rating"],
                       last.get("published") or (last.get("first_seen") or "")[:10] or None, last["source"])
     return _reconcile(verdict, unit, last, url)
