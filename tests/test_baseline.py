@@ -254,3 +254,13 @@ def test_export_csv_writes_a_header_and_a_row_per_inspection(packaged, cli):
         "Requires improvement", "Good", "down")
     as_json = json.loads(cli("export", "--format", "json", "--config", packaged).out)
     assert len(as_json) == 233 and as_json[0].keys() == rows[0].keys()
+
+
+def test_with_the_packaged_record_the_release_is_alerted_down_from_its_2022_rating(world, config_file, fetcher):
+    config = load_config(config_file([{"name": "hmi-probation-news", "type": "feed",
+                                       "url": _northants_world(world)}], baseline=True))
+
+    (alert,) = _cycle(config, fetcher).alerts
+
+    assert (alert.direction, alert.previous_rating, alert.previous_published) == (
+        "down", "Requires improvement", "2022-05-17")
