@@ -13,8 +13,10 @@ from bot.identity import canonical_url
 from bot.models import UnitRating, direction_between
 
 WINDOW_DAYS = 45  # the same inspection, retold: same unit, same rating, dates this close
-# The inspectorate's own pages: where a previous rating is disputed, these are believed.
-OFFICIAL_HOSTS = ("justiceinspectorates.gov.uk",)
+# The inspectorate's own pages: where a previous rating is disputed, these are believed. Its
+# site and subdomains, and GOV.UK, where it publishes too (but not other *.gov.uk: councils).
+OFFICIAL_DOMAINS = ("justiceinspectorates.gov.uk",)
+OFFICIAL_HOSTS = ("gov.uk", "www.gov.uk")
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,7 @@ def is_official(urls) -> bool:
     """Whether any of the URLs is on the inspectorate's own site."""
     for url in urls or ():
         host = (urlsplit(url).hostname or "").lower()
-        if any(host == h or host.endswith("." + h) for h in OFFICIAL_HOSTS):
+        if host in OFFICIAL_HOSTS or any(host == d or host.endswith("." + d) for d in OFFICIAL_DOMAINS):
             return True
     return False
 

@@ -78,3 +78,12 @@ def test_a_text_that_says_first_inspection_is_noted_when_the_record_knows_better
     verdict = judge_inspection(unit("Requires improvement", direction="new"), [], base, "2026-11-26", LOOPBACK)
     assert (verdict.direction, verdict.previous_rating) == ("same", "Requires improvement")
     assert verdict.note.startswith("this page calls it a first inspection")
+
+
+def test_the_inspectorates_pages_are_its_site_and_govuk_but_not_councils_or_news():
+    from bot.timeline import is_official
+
+    assert is_official(["https://www.justiceinspectorates.gov.uk/hmiprobation/media/x/"])
+    assert is_official(["https://www.gov.uk/government/news/x"])
+    assert not is_official(["https://www.kirklees.gov.uk/news/x"])
+    assert not is_official(["https://www.bbc.co.uk/news/x", "http://127.0.0.1:8000/x"])
