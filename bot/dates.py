@@ -14,8 +14,12 @@ _FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%d/%m/%Y")
 
 
 def month_number(name: str) -> int | None:
-    """1-12 for a month's name or its short form ('Nov', 'Sept.'), else None."""
-    return _MONTH_NUMBERS.get(name.strip().rstrip(".").casefold())
+    """1-12 for a month's name or a short form of three letters or more ('Nov', 'Sept.'), else None."""
+    word = name.strip().rstrip(".").casefold()
+    if len(word) < 3:
+        return None
+    return _MONTH_NUMBERS.get(word) or next(
+        (i for i, m in enumerate(MONTHS, 1) if m.casefold().startswith(word)), None)
 
 
 def iso_date(day: int | str, month: int | str, year: int | str) -> str | None:
