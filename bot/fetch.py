@@ -45,9 +45,11 @@ RETRY_STATUSES = frozenset({429} | set(range(500, 600)))
 
 
 class _Retry(Retry):
-    """urllib3's Retry, plus: a name that does not resolve is not tried again, our exponential
-    backoff from the first retry, a cap on `Retry-After`, an injectable sleep (tests record it)
-    and a count of the attempts made for the error message."""
+    """urllib3's Retry, with what it lacks for us (see below)."""
+
+    # Added: a name that does not resolve is not tried again; exponential backoff from the first
+    # retry (urllib3 retries the first at once); a cap on Retry-After; an injectable sleep, which
+    # tests record; and a count of the attempts made, for the error message.
 
     def __init__(self, *args, sleep=time.sleep, max_retry_after: float = 60.0, attempts=None, **kw):
         super().__init__(*args, **kw)

@@ -115,3 +115,31 @@ email:
     assert "Traceback" not in result.err
     assert result.err.strip().splitlines() == [result.err.strip()]
     assert result.err.startswith(f"hmip-bot: {target}")  # the path, then what went wrong
+
+
+def test_an_smtp_server_that_never_greets_is_a_timeout_by_the_error_type():
+    import threading
+    from email.message import EmailMessage
+
+    from bot.config import SmtpConfig
+    from bot.errors import DeliveryError
+    from bot.notify.email import SmtpSender
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    accepted, done = [], threading.Event()
+    threading.Thread(target=lambda: (accepted.append(listener.accept()[0]), done.wait(5)), daemon=True).start()
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "bot@example.org", "a@example.org", "t"
+    msg.set_content("x")
+    smtp = SmtpConfig(host="127.0.0.1", port=listener.getsockname()[1], starttls=False, timeout_seconds=0.3)
+    try:
+        with SmtpSender(smtp) as sender, pytest.raises(DeliveryError) as e:
+            sender.send(msg)
+    finally:
+        done.set()
+        listener.close()
+        for conn in accepted:
+            conn.close()
+    assert str(e.value) == "timed out after 0.3s"

@@ -308,7 +308,8 @@ class SmtpSender:
         if isinstance(e, smtplib.SMTPResponseException):
             return f"server answered {e.smtp_code} {self._text(e.smtp_error)}"
         if isinstance(e, smtplib.SMTPServerDisconnected):
-            timed_out = "timed out" in str(e)
+            # smtplib raises this from the socket's own error: a timeout says so by its type.
+            timed_out = isinstance(e.__cause__ or e.__context__, TimeoutError)
             return f"timed out after {timeout}" if timed_out else "the server closed the connection"
         if isinstance(e, ConnectionRefusedError):
             return "connection refused"

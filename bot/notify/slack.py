@@ -153,8 +153,9 @@ def _retry_after(headers) -> float | None:
 
 
 class _RateLimitRetry(RateLimitErrorRetryHandler):
-    """slack-sdk's 429 handler: waits out a Retry-After of up to RETRY_AFTER_CAP; a longer one
-    (or none) leaves the alert queued for the next run."""
+    """slack-sdk's 429 handler, waiting out a Retry-After of up to RETRY_AFTER_CAP."""
+
+    # A longer Retry-After (or none) leaves the alert queued for the next run.
 
     def __init__(self, sleep):
         super().__init__(max_retry_count=MAX_RATE_RETRIES)
@@ -175,8 +176,10 @@ class _RateLimitRetry(RateLimitErrorRetryHandler):
 
 
 class _ConnectRetry(ConnectionErrorRetryHandler):
-    """slack-sdk's handler for connection errors, narrowed to failures before the request left
-    (urllib's URLError): a request that went out unanswered is checked in the channel instead."""
+    """slack-sdk's handler for connection errors, only those before the request left."""
+
+    # urllib's URLError: nothing reached Slack. A request that went out unanswered is checked
+    # in the channel's history next run instead, so a retry can never post twice.
 
     def __init__(self, sleep):
         super().__init__(max_retry_count=1, error_types=[URLError])
