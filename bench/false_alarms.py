@@ -1,0 +1,429 @@
+"""False alarms through the whole pipeline: labelled texts published on loopback feeds, read by `run_cycle`.
+
+Usage: python bench/false_alarms.py [FOLDER ...] [--json]
+
+Each FOLDER holds texts and a labels.json in the format of ../shared/corpus-2/labels.json
+(default: ../shared/corpus, ../shared/corpus-2 and bench/blind/batch-a). Every text is served
+over a loopback HTTP server as a page listed in one of two RSS feeds: an inspectorate-like
+"official" feed (press releases and report pages) and a "regional news" feed (the rest), dated
+in the last hours so that every item is alertable. The real pipeline polls them into a fresh
+temporary state, then polls again once any hold on unconfirmed alerts has run out, and every
+alert raised is judged against the labels. Texts are read where they lie and never copied.
+
+Exits 1 if any text labelled as reporting no rated inspection raised an alert.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus_accuracy import same_unit  # noqa: E402 (bench/ is not a package)
+
+from bot.config import SourceConfig, load_config  # noqa: E402
+from bot.fetch import Fetcher  # noqa: E402
+from bot.history import Store  # noqa: E402
+from bot.pipeline import run_cycle  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_FOLDERS = (REPO.parent / "shared" / "corpus", REPO.parent / "shared" / "corpus-2",
+                   REPO / "bench" / "blind" / "batch-a")
+OFFICIAL_KINDS = {"press_release", "report", "report_page", "official"}
+# File names the corpora give to official texts (o001.txt, doc-001.txt), whatever their kind.
+OFFICIAL_FILE = re.compile(r"^(?:o\d|doc-)")
+# HMI Probation's sites and GOV.UK itself; a council's site under .gov.uk is not official.
+OFFICIAL_HOST = re.compile(r"(?:^|\.)justiceinspectorates\.gov\.uk$|^(?:www\.)?gov\.uk$")
+FEEDS = {True: "/hmiprobation/feed/", False: "/news/regional/rss.xml"}
+
+
+@dataclass(frozen=True)
+class Text:
+    """One labelled text and where the loopback world publishes it."""
+
+    folder: str
+    path: Path
+    label: dict
+    official: bool
+
+    @property
+    def name(self) -> str:
+        return f"{self.folder}/{self.path.name}"
+
+    @property
+    def page(self) -> str:
+        stem = re.sub(r"[^a-z0-9-]+", "-", f"{self.folder}-{self.path.stem}".casefold())
+        return f"/hmiprobation/news/{stem}/" if self.official else f"/news/articles/{stem}"
+
+    @property
+    def rated(self) -> bool:
+        return bool(self.label.get("is_rated_inspection"))
+
+
+def is_official(label: dict) -> bool:
+    """Press releases and report pages go on the inspectorate feed; news, blogs, council pages not."""
+    host = urlsplit(label.get("url") or "").hostname or ""
+    return (label.get("kind") in OFFICIAL_KINDS or bool(OFFICIAL_FILE.match(label["file"]))
+            or bool(OFFICIAL_HOST.search(host)))
+
+
+def load_texts(folders) -> list[Text]:
+    """The labelled texts of each folder that has a labels.json (folders without one are skipped)."""
+    texts = []
+    for folder in map(Path, folders):
+        labels = folder / "labels.json"
+        if not labels.is_file():
+            continue
+        for label in json.loads(labels.read_text(encoding="utf-8")):
+            path = folder / label["file"]
+            if path.is_file():
+                texts.append(Text(folder.name, path, label, is_official(label)))
+    return texts
+
+
+# --- the loopback world: two feeds and one page per text ------------------------------------
+
+
+def _headline(path: Path) -> str:
+    """A feed item's title: the text's first line, as a feed carries a story's headline."""
+    if path.suffix.casefold() in (".html", ".htm"):
+        match = re.search(r"<title[^>]*>(.*?)</title>", path.read_text(encoding="utf-8", errors="replace"), re.S | re.I)
+        line = re.sub(r"<[^>]+>|\s+", " ", match.group(1)).strip() if match else ""
+    else:
+        line = next((ln.strip() for ln in path.read_text(encoding="utf-8", errors="replace").splitlines()
+                     if ln.strip()), "")
+    return line if len(line) <= 200 else line[:200].rsplit(" ", 1)[0] + "…"
+
+
+def _feed(base: str, texts: list[Text], official: bool, now: datetime) -> bytes:
+    """An RSS 2.0 feed listing the texts, newest first, each dated minutes before `now`."""
+    items = []
+    for i, text in enumerate(t for t in texts if t.official == official):
+        when = format_datetime(now - timedelta(minutes=5 + i))
+        items.append(f"<item><title>{escape(_headline(text.path))}</title><link>{base}{text.page}</link>"
+                     f"<guid>{base}{text.page}</guid><pubDate>{when}</pubDate></item>")
+    title = "HM Inspectorate of Probation: news" if official else "Regional news"
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
+            f"<link>{base}/</link><description>{title}</description>{''.join(items)}</channel></rss>"
+            ).encode("utf-8")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    routes: dict = {}  # path -> callable returning (bytes, content type); set per server
+
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        route = self.routes.get(urlsplit(self.path).path)
+        if route is None:
+            self.send_error(404)
+            return
+        body, ctype = route()
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):  # the report is the output
+        pass
+
+
+class LoopbackWorld:
+    """A loopback HTTP server publishing the texts: `with LoopbackWorld(texts, now) as world: world.base`."""
+
+    def __init__(self, texts: list[Text], now: datetime):
+        self.texts, self.now = texts, now
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        routes = {FEEDS[o]: (lambda o=o: (_feed(self.base, texts, o, now), "application/rss+xml; charset=utf-8"))
+                  for o in (True, False)}
+        for text in texts:
+            html = text.path.suffix.casefold() in (".html", ".htm")
+            ctype = "text/html; charset=utf-8" if html else "text/plain; charset=utf-8"
+            routes[text.page] = lambda p=text.path, c=ctype: (p.read_bytes(), c)  # read at request time
+        self.server.RequestHandlerClass = type("WorldHandler", (_Handler,), {"routes": routes})
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "LoopbackWorld":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def text_at(self, url: str) -> Text | None:
+        """The text published at `url` (an alert's link), or None."""
+        path = urlsplit(url).path
+        return next((t for t in self.texts if t.page.rstrip("/") == path.rstrip("/")), None)
+
+
+def world_config(base: str, state_dir: Path):
+    """A config with the two loopback feeds, written and loaded as a user's config.yaml would be."""
+    # `official` marks the inspectorate feed where the pipeline knows that key (a loopback host
+    # cannot be recognised as HMI Probation's site by its name).
+    knows_official = "official" in {f.name for f in fields(SourceConfig)}
+    sources = []
+    for official, name in ((True, "hmi-probation-news"), (False, "regional-news")):
+        source = {"name": name, "type": "feed", "url": base + FEEDS[official]}
+        if knows_official:
+            source["official"] = official
+        sources.append(source)
+    data = {"state_dir": str(state_dir), "user_agent": "hmip-bot-bench/1.0 (+false_alarms)",
+            "poll": {"min_interval_seconds": 0}, "sources": sources}
+    path = state_dir.parent / "config.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return load_config(str(path))
+
+
+@dataclass
+class Run:
+    """What the pipeline did with the texts: its alerts, its failures and every record it kept."""
+
+    alerts: list
+    failures: list[str]
+    records: list[dict]
+
+
+def run_world(world: LoopbackWorld, state_dir: Path) -> Run:
+    """Run the pipeline over the world's feeds, polling again once any hold on alerts has run out."""
+    config = world_config(world.base, state_dir)
+    hold = timedelta(hours=getattr(config, "alert_hold_hours", 0) or 0)
+    alerts, failures = {}, []
+    # The second poll comes after any hold on unconfirmed readings has run out, so that an
+    # alert held for confirmation and then sent counts as the alert it becomes.
+    for when in (world.now, world.now + hold + timedelta(hours=1)):
+        with Store(config.state_dir) as store, \
+                Fetcher(user_agent=config.user_agent, timeout=30, min_interval=0) as fetcher:
+            report = run_cycle(config, store, now=when, fetcher=fetcher, notifiers=[])
+            records = store.all_inspections()
+        failures += report.failures
+        for alert in report.alerts:
+            alerts[alert.event_id] = alert  # the latest version of each event
+    return Run(list(alerts.values()), failures, records)
+
+
+# --- judging the alerts against the labels ---------------------------------------------------
+
+
+@dataclass
+class Findings:
+    """What the alerts of one run were, judged against the labels; each entry a printable dict."""
+
+    texts: list[Text]
+    alerts: list
+    false_alarms: list[dict] = field(default_factory=list)  # alerted from a text that rates nothing
+    wrong_unit: list[dict] = field(default_factory=list)  # from a rated text, a unit it does not rate
+    wrong_rating: list[dict] = field(default_factory=list)
+    unsupported_direction: list[dict] = field(default_factory=list)  # read from the text, not in the labels
+    history_direction: list[dict] = field(default_factory=list)  # against a past rating in the state
+    missed: list[dict] = field(default_factory=list)  # rated texts that neither raised nor joined an alert
+    unstated: list[dict] = field(default_factory=list)  # rated texts that do not state the rating: no alert due
+    negative_links: list[dict] = field(default_factory=list)  # not-rated texts added as a link to an alert
+    failures: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        rated = sum(t.rated for t in self.texts)
+        return {"texts": len(self.texts), "rated": rated, "not_rated": len(self.texts) - rated,
+                "official": sum(t.official for t in self.texts), "alerts": len(self.alerts),
+                "false_alarms": len(self.false_alarms), "wrong_unit": len(self.wrong_unit),
+                "wrong_rating": len(self.wrong_rating),
+                "unsupported_direction": len(self.unsupported_direction),
+                "history_direction": len(self.history_direction), "missed": len(self.missed),
+                "negative_links": len(self.negative_links), "failures": len(self.failures)}
+
+
+def _describe(text: Text, alert) -> dict:
+    unit = alert.unit
+    return {"file": text.name, "feed": "official" if text.official else "news", "unit": unit.name,
+            "rating": unit.rating, "direction": alert.direction, "previous_rating": alert.previous_rating,
+            "confidence": unit.confidence, "evidence": (unit.evidence or {}).get("rating"),
+            "previous_evidence": (unit.evidence or {}).get("previous_rating"),
+            "title": alert.title}
+
+
+def _label_units(label: dict) -> list[dict]:
+    """(name, type, rating, direction) the labels give for each unit the text rates."""
+    main_dir = "new" if label.get("first_inspection") and not label.get("previous_rating") else label.get("direction")
+    units = [{"name": label["unit_name"], "type": label.get("unit_type"),
+              "rating": label.get("overall_rating"), "direction": main_dir}]
+    for other in label.get("units") or []:
+        if not same_unit(other["unit_name"], None, label["unit_name"]):
+            units.append({"name": other["unit_name"], "type": _type_of(other["unit_name"]),
+                          "rating": other.get("overall_rating"),
+                          "direction": _direction(other.get("previous_rating"), other.get("overall_rating"))})
+    return [u for u in units if u["name"]]
+
+
+# Youth justice services' type words, folded so that "Pembrokeshire YJT" is "Pembrokeshire YJS".
+_YOUTH_WORDS = re.compile(r"\b(?:YJS|YJT|YOS|YOT|youth (?:justice|offending) (?:service|team)s?)\b", re.I)
+
+
+def _same_unit(name: str, kind: str | None, ours: str) -> bool:
+    if same_unit(name, kind, ours):
+        return True
+    fold = lambda s: _YOUTH_WORDS.sub("YJS", s).casefold()  # noqa: E731
+    return _YOUTH_WORDS.search(name) is not None and fold(name) == fold(ours)
+
+
+def _type_of(name: str) -> str | None:
+    if re.search(r"\bPDU\b|probation delivery unit", name, re.I):
+        return "PDU"
+    return "YJS" if re.search(r"\b(?:YJS|YOS|YOT)\b|youth", name, re.I) else None
+
+
+def _direction(previous, current) -> str | None:
+    from bot.models import direction_between
+
+    return direction_between(previous, current) if previous and current else None
+
+
+def _from_history(alert) -> bool:
+    """True when the alert's previous rating is a past event in the state, not what the text said."""
+    unit = alert.unit
+    from_text = (unit.previous_rating is not None and alert.previous_rating == unit.previous_rating
+                 and alert.previous_published == unit.previous_inspection)
+    return alert.previous_rating is not None and not from_text
+
+
+def judge(world: LoopbackWorld, run: Run) -> Findings:
+    """Sort each alert by what the labels of the text that raised it say."""
+    texts = world.texts
+    found = Findings(texts=texts, alerts=run.alerts, failures=list(run.failures))
+    linked: set[str] = set()
+    for alert in run.alerts:
+        origin, *retold = [world.text_at(link) for link in alert.links]
+        for text in retold:
+            if text is not None:
+                linked.add(text.name)
+                if not text.rated:
+                    found.negative_links.append({**_describe(text, alert), "origin": origin and origin.name})
+        if origin is None:
+            continue
+        linked.add(origin.name)
+        _judge_one(found, origin, alert)
+    for text in texts:
+        if text.rated and text.name not in linked:
+            row = {"file": text.name, "feed": "official" if text.official else "news",
+                   "unit": text.label.get("unit_name"), "rating": text.label.get("overall_rating")}
+            row["silent_record"] = _silent_record(world, run.records, text)
+            # An excerpt cut off before its rating: the pipeline rightly waits for a source that states it.
+            (found.missed if row["rating"] else found.unstated).append(row)
+    return found
+
+
+def _silent_record(world: LoopbackWorld, records: list[dict], text: Text) -> str | None:
+    """Where a text that raised no alert went: the unit and first text of a record kept without alert."""
+    want = text.label.get("unit_name") or ""
+    for record in records:
+        links = [world.text_at(link) for link in record.get("links") or []]
+        if not record.get("alerted") and text in links and _same_unit(want, text.label.get("unit_type"),
+                                                                      record.get("name") or ""):
+            first = links[0].name if links[0] else "?"
+            return f"{record.get('name')} {record.get('rating')!r}, recorded without alert from {first}"
+    return None
+
+
+def _judge_one(found: Findings, text: Text, alert) -> None:
+    row = _describe(text, alert)
+    if not text.rated:
+        found.false_alarms.append(row)
+        return
+    want = next((u for u in _label_units(text.label) if _same_unit(u["name"], u["type"], alert.unit.name)), None)
+    if want is None:
+        found.wrong_unit.append({**row, "labelled_unit": text.label.get("unit_name")})
+        return
+    if want["rating"] and alert.unit.rating != want["rating"]:
+        found.wrong_rating.append({**row, "labelled_rating": want["rating"]})
+    if alert.direction is not None and alert.direction != want["direction"]:
+        bucket = found.history_direction if _from_history(alert) else found.unsupported_direction
+        bucket.append({**row, "labelled_direction": want["direction"]})
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def _line(row: dict, *extra: str) -> str:
+    head = f"  {row['file']} [{row['feed']}]: {row['unit']} {row['rating']!r}"
+    if row.get("direction"):
+        head += f" ({row['direction']} from {row['previous_rating']!r})"
+    head += "".join(f", {key} {row[key]!r}" for key in extra if key in row)
+    lines = [head, f"      title: {row.get('title')!r}"]
+    for key in ("evidence", "previous_evidence"):
+        if row.get(key):
+            lines.append(f"      {key.replace('_', ' ')} ({row.get('confidence')}): {row[key]!r}")
+    return "\n".join(lines)
+
+
+def format_report(found: Findings) -> str:
+    """The findings for people: one section per kind of wrong alert, then the summary."""
+    out = []
+    sections = (("FALSE ALARMS (alerts from texts labelled as reporting no rated inspection)", found.false_alarms, ()),
+                ("alerts for a unit the text does not rate", found.wrong_unit, ("labelled_unit",)),
+                ("alerts with a rating other than the labelled one", found.wrong_rating, ("labelled_rating",)),
+                ("directions read from the text that the labels do not support", found.unsupported_direction,
+                 ("labelled_direction",)),
+                ("directions against a past rating in the state (legitimate with a baseline; "
+                 "here the state began empty)", found.history_direction, ("labelled_direction",)),
+                ("not-rated texts added as a link to another text's alert", found.negative_links, ("origin",)))
+    for title, rows, extra in sections:
+        out.append(f"{title}: {len(rows)}")
+        out += [_line(row, *extra) for row in rows]
+    out.append(f"rated texts that raised or joined no alert: {len(found.missed)}")
+    out += [f"  {r['file']} [{r['feed']}]: {r['unit']} {r['rating']!r}"
+            + (f" (joined a silent record: {r['silent_record']})" if r.get("silent_record") else "")
+            for r in found.missed]
+    out.append(f"rated texts whose excerpt does not state the rating (no alert due): {len(found.unstated)}")
+    out += [f"  {r['file']} [{r['feed']}]: {r['unit']}" for r in found.unstated]
+    if found.failures:
+        out.append(f"pipeline failures: {len(found.failures)}")
+        out += [f"  {f}" for f in found.failures]
+    s = found.summary()
+    out.append(f"summary: {s['texts']} texts ({s['rated']} rated, {s['not_rated']} not; {s['official']} on the "
+               f"official feed), {s['alerts']} alerts; {s['false_alarms']} false alarms, {s['wrong_unit']} wrong "
+               f"unit, {s['wrong_rating']} wrong rating, {s['unsupported_direction']} unsupported direction, "
+               f"{s['history_direction']} direction from history; {s['missed']} rated texts without an alert")
+    return "\n".join(out)
+
+
+def measure(folders) -> Findings:
+    """Load the labelled texts of `folders`, run the pipeline over them and judge its alerts."""
+    texts = load_texts(folders)
+    with tempfile.TemporaryDirectory(prefix="hmip-false-alarms-") as tmp, \
+            LoopbackWorld(texts, datetime.now(timezone.utc)) as world:
+        return judge(world, run_world(world, Path(tmp) / "state"))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", nargs="*", help="labelled corpus folders (default: %(default)s)")
+    parser.add_argument("--json", action="store_true", help="print the findings as one JSON object")
+    args = parser.parse_args(argv)
+    folders = args.folders or [str(f) for f in DEFAULT_FOLDERS if (f / "labels.json").is_file()]
+    found = measure(folders)
+    if not found.texts:
+        print(f"false_alarms: no labelled texts in {', '.join(folders)}", file=sys.stderr)
+        return 2
+    if args.json:
+        data = {k: getattr(found, k) for k in ("false_alarms", "wrong_unit", "wrong_rating", "unsupported_direction",
+                                               "history_direction", "negative_links", "missed", "unstated", "failures")}
+        print(json.dumps({**data, "summary": found.summary()}, ensure_ascii=False, indent=1))
+    else:
+        print(format_report(found))
+    return 1 if found.false_alarms else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
