@@ -1,6 +1,6 @@
 """False alarms through the whole pipeline: labelled texts published on loopback feeds, read by `run_cycle`.
 
-Usage: python bench/false_alarms.py [FOLDER ...] [--json]
+Usage: python bench/false_alarms.py [FOLDER ...] [--each] [--json]
 
 Each FOLDER holds texts and a labels.json in the format of ../shared/corpus-2/labels.json
 (default: ../shared/corpus, ../shared/corpus-2 and bench/blind/batch-a). Every text is served
@@ -154,7 +154,9 @@ class LoopbackWorld:
             ctype = "text/html; charset=utf-8" if html else "text/plain; charset=utf-8"
             routes[text.page] = lambda p=text.path, c=ctype: (p.read_bytes(), c)  # read at request time
         self.server.RequestHandlerClass = type("WorldHandler", (_Handler,), {"routes": routes})
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits for it, once per world (`--each` makes 168).
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
+                                       daemon=True)
 
     def __enter__(self) -> "LoopbackWorld":
         self.thread.start()
@@ -313,7 +315,7 @@ def judge(world: LoopbackWorld, run: Run) -> Findings:
         if origin is None:
             continue
         linked.add(origin.name)
-        _judge_one(found, origin, alert)
+        _judge_one(found, origin, alert, [t for t in retold if t is not None and t.rated])
     for text in texts:
         if text.rated and text.name not in linked:
             row = {"file": text.name, "feed": "official" if text.official else "news",
@@ -336,7 +338,8 @@ def _silent_record(world: LoopbackWorld, records: list[dict], text: Text) -> str
     return None
 
 
-def _judge_one(found: Findings, text: Text, alert) -> None:
+def _judge_one(found: Findings, text: Text, alert, retold: list[Text]) -> None:
+    """File one alert; its direction may be supported by the labels of any text that told the event."""
     row = _describe(text, alert)
     if not text.rated:
         found.false_alarms.append(row)
@@ -347,7 +350,9 @@ def _judge_one(found: Findings, text: Text, alert) -> None:
         return
     if want["rating"] and alert.unit.rating != want["rating"]:
         found.wrong_rating.append({**row, "labelled_rating": want["rating"]})
-    if alert.direction is not None and alert.direction != want["direction"]:
+    directions = {u["direction"] for t in (text, *retold) for u in _label_units(t.label)
+                  if _same_unit(u["name"], u["type"], alert.unit.name)}
+    if alert.direction is not None and alert.direction not in directions:
         bucket = found.history_direction if _from_history(alert) else found.unsupported_direction
         bucket.append({**row, "labelled_direction": want["direction"]})
 
@@ -398,21 +403,34 @@ def format_report(found: Findings) -> str:
     return "\n".join(out)
 
 
-def measure(folders) -> Findings:
-    """Load the labelled texts of `folders`, run the pipeline over them and judge its alerts."""
+def measure(folders, *, each: bool = False) -> Findings:
+    """Load the labelled texts of `folders`, run the pipeline over them and judge its alerts.
+
+    `each`: every text in a world and a state of its own, so that no text's reading is merged
+    into, or judged against, another's.
+    """
     texts = load_texts(folders)
-    with tempfile.TemporaryDirectory(prefix="hmip-false-alarms-") as tmp, \
-            LoopbackWorld(texts, datetime.now(timezone.utc)) as world:
-        return judge(world, run_world(world, Path(tmp) / "state"))
+    groups = [[t] for t in texts] if each else [texts]
+    found = Findings(texts=texts, alerts=[])
+    now = datetime.now(timezone.utc)
+    for group in groups:
+        with tempfile.TemporaryDirectory(prefix="hmip-false-alarms-") as tmp, LoopbackWorld(group, now) as world:
+            part = judge(world, run_world(world, Path(tmp) / "state"))
+        for f in fields(Findings):
+            if f.name != "texts":
+                getattr(found, f.name).extend(getattr(part, f.name))
+    return found
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="*", help="labelled corpus folders (default: %(default)s)")
+    parser.add_argument("--each", action="store_true",
+                        help="run every text on its own (a fresh state each), not all in one state")
     parser.add_argument("--json", action="store_true", help="print the findings as one JSON object")
     args = parser.parse_args(argv)
     folders = args.folders or [str(f) for f in DEFAULT_FOLDERS if (f / "labels.json").is_file()]
-    found = measure(folders)
+    found = measure(folders, each=args.each)
     if not found.texts:
         print(f"false_alarms: no labelled texts in {', '.join(folders)}", file=sys.stderr)
         return 2
