@@ -1,6 +1,6 @@
 """False alarms through the whole pipeline: labelled texts published on loopback feeds, read by `run_cycle`.
 
-Usage: python bench/false_alarms.py [FOLDER ...] [--each] [--json]
+Usage: python bench/false_alarms.py [FOLDER ...] [--each] [--no-baseline] [--json]
 
 Each FOLDER holds texts and a labels.json in the format of ../shared/corpus-2/labels.json
 (default: ../shared/corpus, ../shared/corpus-2 and bench/blind/batch-a). Every text is served
@@ -28,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # bench/ is not a package: its modules import each other from this folder.
 from corpus_accuracy import same_unit  # noqa: E402
+from bot.diff import unit_key  # noqa: E402
 from loopback_world import DEFAULT_FOLDERS, LoopbackWorld, Run, Text, load_texts, run_world  # noqa: E402, F401
 
 # --- judging the alerts against the labels ---------------------------------------------------
@@ -105,12 +106,20 @@ def _direction(previous, current) -> str | None:
     return direction_between(previous, current) if previous and current else None
 
 
-def _from_history(alert) -> bool:
-    """True when the alert's previous rating is a past event in the state, not what the text said."""
-    unit = alert.unit
-    from_text = (unit.previous_rating is not None and alert.previous_rating == unit.previous_rating
-                 and alert.previous_published == unit.previous_inspection)
-    return alert.previous_rating is not None and not from_text
+def _from_history(world: LoopbackWorld, run: Run, alert) -> str | None:
+    """Where the alert's previous rating came from when not from its text: the baseline, or a text read before."""
+    if alert.previous_rating is None:
+        return None
+    key = unit_key(alert.unit.name)
+    read = [r for r in run.records if r.get("unit_key") == key and r.get("event_id") != alert.event_id]
+    for record in [*run.past.get(key, []), *read]:
+        when = record.get("published") or (record.get("first_seen") or "")[:10] or None
+        if record.get("rating") == alert.previous_rating and when == alert.previous_published:
+            if record.get("source") == "baseline":
+                return "the baseline"
+            first = world.text_at((record.get("links") or [""])[0])
+            return f"a text read before ({first.name if first else '?'})"
+    return None
 
 
 def judge(world: LoopbackWorld, run: Run) -> Findings:
@@ -128,7 +137,8 @@ def judge(world: LoopbackWorld, run: Run) -> Findings:
         if origin is None:
             continue
         linked.add(origin.name)
-        _judge_one(found, origin, alert, [t for t in retold if t is not None and t.rated])
+        alert_history = _from_history(world, run, alert)
+        _judge_one(found, origin, alert, [t for t in retold if t is not None and t.rated], alert_history)
     for text in texts:
         if text.rated and text.name not in linked:
             row = {"file": text.name, "feed": "official" if text.official else "news",
@@ -151,7 +161,7 @@ def _silent_record(world: LoopbackWorld, records: list[dict], text: Text) -> str
     return None
 
 
-def _judge_one(found: Findings, text: Text, alert, retold: list[Text]) -> None:
+def _judge_one(found: Findings, text: Text, alert, retold: list[Text], history: str | None) -> None:
     """File one alert; its direction may be supported by the labels of any text that told the event."""
     row = _describe(text, alert)
     if not text.rated:
@@ -166,8 +176,10 @@ def _judge_one(found: Findings, text: Text, alert, retold: list[Text]) -> None:
     directions = {u["direction"] for t in (text, *retold) for u in _label_units(t.label)
                   if _same_unit(u["name"], u["type"], alert.unit.name)}
     if alert.direction is not None and alert.direction not in directions:
-        bucket = found.history_direction if _from_history(alert) else found.unsupported_direction
-        bucket.append({**row, "labelled_direction": want["direction"]})
+        if history:
+            found.history_direction.append({**row, "labelled_direction": want["direction"], "against": history})
+        else:
+            found.unsupported_direction.append({**row, "labelled_direction": want["direction"]})
 
 
 # --- output ------------------------------------------------------------------------------------
@@ -193,8 +205,8 @@ def format_report(found: Findings) -> str:
                 ("alerts with a rating other than the labelled one", found.wrong_rating, ("labelled_rating",)),
                 ("directions read from the text that the labels do not support", found.unsupported_direction,
                  ("labelled_direction",)),
-                ("directions against a past rating in the state (legitimate with a baseline; "
-                 "here the state began empty)", found.history_direction, ("labelled_direction",)),
+                ("directions against a past rating in the baseline or a text read before (legitimate: "
+                 "the text need not say it)", found.history_direction, ("labelled_direction", "against")),
                 ("not-rated texts added as a link to another text's alert", found.negative_links, ("origin",)))
     for title, rows, extra in sections:
         out.append(f"{title}: {len(rows)}")
@@ -216,11 +228,12 @@ def format_report(found: Findings) -> str:
     return "\n".join(out)
 
 
-def measure(folders, *, each: bool = False) -> Findings:
+def measure(folders, *, each: bool = False, baseline: bool = True) -> Findings:
     """Load the labelled texts of `folders`, run the pipeline over them and judge its alerts.
 
     `each`: every text in a world and a state of its own, so that no text's reading is merged
-    into, or judged against, another's.
+    into, or judged against, another's. `baseline`: history starts from the packaged record of
+    past ratings, as a user's does by default.
     """
     texts = load_texts(folders)
     groups = [[t] for t in texts] if each else [texts]
@@ -228,7 +241,7 @@ def measure(folders, *, each: bool = False) -> Findings:
     now = datetime.now(timezone.utc)
     for group in groups:
         with tempfile.TemporaryDirectory(prefix="hmip-false-alarms-") as tmp, LoopbackWorld(group, now) as world:
-            part = judge(world, run_world(world, Path(tmp) / "state"))
+            part = judge(world, run_world(world, Path(tmp) / "state", baseline=baseline))
         for f in fields(Findings):
             if f.name != "texts":
                 getattr(found, f.name).extend(getattr(part, f.name))
@@ -237,13 +250,16 @@ def measure(folders, *, each: bool = False) -> Findings:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folders", nargs="*", help="labelled corpus folders (default: %(default)s)")
+    parser.add_argument("folders", nargs="*", help="labelled corpus folders (default: ../shared/corpus, "
+                        "../shared/corpus-2, bench/blind/batch-a)")
     parser.add_argument("--each", action="store_true",
                         help="run every text on its own (a fresh state each), not all in one state")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="history starts empty, not from the packaged record of past ratings")
     parser.add_argument("--json", action="store_true", help="print the findings as one JSON object")
     args = parser.parse_args(argv)
     folders = args.folders or [str(f) for f in DEFAULT_FOLDERS if (f / "labels.json").is_file()]
-    found = measure(folders, each=args.each)
+    found = measure(folders, each=args.each, baseline=not args.no_baseline)
     if not found.texts:
         print(f"false_alarms: no labelled texts in {', '.join(folders)}", file=sys.stderr)
         return 2

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from email.utils import format_datetime
 from html import escape
@@ -157,7 +157,7 @@ class LoopbackWorld:
         return next((t for t in self.texts if t.page.rstrip("/") == path.rstrip("/")), None)
 
 
-def world_config(base: str, state_dir: Path):
+def world_config(base: str, state_dir: Path, *, baseline: bool = True):
     """A config with the two loopback feeds, written and loaded as a user's config.yaml would be."""
     # `official` marks the inspectorate feed where the pipeline knows that key (a loopback host
     # cannot be recognised as HMI Probation's site by its name).
@@ -170,6 +170,8 @@ def world_config(base: str, state_dir: Path):
         sources.append(source)
     data = {"state_dir": str(state_dir), "user_agent": "hmip-bot-bench/1.0 (+false_alarms)",
             "poll": {"min_interval_seconds": 0}, "sources": sources}
+    if not baseline:
+        data["baseline"] = False  # no record of past ratings: directions come from the texts alone
     path = state_dir.parent / "config.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return load_config(str(path))
@@ -182,11 +184,12 @@ class Run:
     alerts: list
     failures: list[str]
     records: list[dict]
+    past: dict = field(default_factory=dict)  # unit key -> the baseline's records of past ratings
 
 
-def run_world(world: LoopbackWorld, state_dir: Path) -> Run:
+def run_world(world: LoopbackWorld, state_dir: Path, *, baseline: bool = True) -> Run:
     """Run the pipeline over the world's feeds, polling again once any hold on alerts has run out."""
-    config = world_config(world.base, state_dir)
+    config = world_config(world.base, state_dir, baseline=baseline)
     hold = timedelta(hours=getattr(config, "alert_hold_hours", 0) or 0)
     alerts, failures = {}, []
     # The second poll comes after any hold on unconfirmed readings has run out, so that an
@@ -199,4 +202,16 @@ def run_world(world: LoopbackWorld, state_dir: Path) -> Run:
         failures += report.failures
         for alert in report.alerts:
             alerts[alert.event_id] = alert  # the latest version of each event
-    return Run(list(alerts.values()), failures, records)
+    return Run(list(alerts.values()), failures, records, _baseline_records(config, alerts.values()))
+
+
+def _baseline_records(config, alerts) -> dict:
+    """The baseline's past ratings of the alerted units (empty where the pipeline has no baseline)."""
+    setting = getattr(config, "baseline", None)
+    if not setting:
+        return {}
+    from bot.baseline import load_baseline
+    from bot.diff import unit_key
+
+    baseline = load_baseline(setting)
+    return {unit_key(a.unit.name): baseline.for_unit(unit_key(a.unit.name)) for a in alerts}
