@@ -1,0 +1,123 @@
+"""The public site: `changes.atom` and `index.html` (plus a page per unit), built from history.
+
+`publish_site` writes the folder; `refresh_site` is the hook `run` and `serve` call after a
+poll, rewriting it only when history changed. Every file is replaced atomically, and files
+whose content is unchanged are not touched at all, so a quiet rewrite changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import BotError
+from bot.publish.atom import FEED_FILE, render_feed
+from bot.publish.data import Unit, read_units
+from bot.publish.page import render_index, render_unit
+
+log = logging.getLogger(__name__)
+
+INDEX_FILE = "index.html"
+UNITS_DIR = "units"
+_OURS = b'<meta name="generator" content="hmip-bot'  # marks unit pages this bot wrote
+
+
+class PublishError(BotError):
+    """The site's folder cannot be written (exit 2: the operator must fix a path or permission)."""
+
+    exit_code = 2
+
+
+@dataclass
+class PublishResult:
+    """What one publish wrote: the counts for the CLI line, the files that changed."""
+
+    out_dir: Path
+    units: int = 0
+    events: int = 0
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        n = len(self.changed) + len(self.removed)
+        what = f"{n} file{'s' if n != 1 else ''} changed" if n else "nothing changed"
+        return f"Published {self.units} units, {self.events} inspections to {self.out_dir} ({what})"
+
+
+def site_files(units: list[Unit], *, base_url: str | None = None) -> dict[str, str]:
+    """Every file of the site by relative path; unit pages first, the index last."""
+    files = {f"{UNITS_DIR}/{u.slug}.html": render_unit(u, units) for u in units}
+    files[FEED_FILE] = render_feed(units, base_url=base_url)
+    files[INDEX_FILE] = render_index(units)
+    return files
+
+
+def publish_site(store, out_dir: Path, *, base_url: str | None = None) -> PublishResult:
+    """Write the site for the history in `store` into `out_dir`; only changed files are replaced."""
+    units = read_units(store)
+    result = PublishResult(out_dir=Path(out_dir), units=len(units), events=sum(len(u.events) for u in units))
+    try:
+        (result.out_dir / UNITS_DIR).mkdir(parents=True, exist_ok=True)
+        files = site_files(units, base_url=base_url)
+        for name, text in files.items():  # pages before the index that links to them
+            if _write_if_changed(result.out_dir / name, text.encode("utf-8")):
+                result.changed.append(name)
+        result.removed = _remove_stale(result.out_dir / UNITS_DIR, files)
+    except OSError as e:
+        raise PublishError(f"publish: cannot write {e.filename or out_dir}: "
+                           f"{e.strerror or e.__class__.__name__}") from None
+    return result
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    """Atomically replace `path` with `data` (temp file, fsync, rename) unless it already holds it."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the site from the web server's user
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _remove_stale(units_dir: Path, files: dict[str, str]) -> list[str]:
+    """Drop unit pages this bot wrote earlier for units that no longer exist (a renamed key)."""
+    removed = []
+    for page in sorted(units_dir.glob("*.html")):
+        name = f"{UNITS_DIR}/{page.name}"
+        if name not in files and _OURS in page.read_bytes()[:2048]:
+            page.unlink()
+            removed.append(name)
+    return removed
+
+
+def refresh_site(config, store, *, history_changed: bool) -> str | None:
+    """After a poll: rewrite the configured site if history changed (or it is missing).
+
+    Returns a one-line failure to report, or None; a site that cannot be written never
+    stops a poll (history is safe in the state, and the next change rewrites it all).
+    """
+    publish = getattr(config, "publish", None)
+    if publish is None:
+        return None
+    if not history_changed and (publish.out_dir / INDEX_FILE).exists():
+        return None
+    try:
+        result = publish_site(store, publish.out_dir, base_url=publish.base_url)
+    except BotError as e:
+        return str(e)
+    log.info("publish: %s", result.summary())
+    return None
