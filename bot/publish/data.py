@@ -106,6 +106,7 @@ def _unique_slug(key: str, taken: set[str]) -> str:
 
 
 def _event(record: dict) -> Event:
+    previous = record.get("previous_rating") if record.get("previous_rating") in RATINGS else None
     evidence = record.get("evidence")
     if isinstance(evidence, dict):
         evidence = evidence.get("rating")
@@ -115,8 +116,8 @@ def _event(record: dict) -> Event:
         type=clean(record.get("type")) or "other",
         region=clean(record.get("region")),
         rating=record.get("rating"),
-        previous_rating=record.get("previous_rating") if record.get("previous_rating") in RATINGS else None,
-        direction=record.get("direction"),
+        previous_rating=previous,
+        direction=record.get("direction") or direction_between(previous, record.get("rating")),
         published=clean(record.get("published")),
         updated=_updated(record),
         title=clean(record.get("title")),

@@ -12,7 +12,7 @@ from bot.publish.atom import newest_events
 from bot.publish.data import Unit
 from bot.publish.view import ENV, rating_counts
 
-LATEST_SHOWN = 10  # inspections listed in the summary at the top
+LATEST_SHOWN = 6  # inspections listed in the summary at the top
 
 
 @lru_cache(maxsize=None)

@@ -26,6 +26,8 @@ RATING_STYLE = {
 DIRECTION_TEXT = {"up": "↑ up", "down": "↓ down", "same": "→ same", "new": "★ first inspection"}
 TYPE_TEXT = {"PDU": "Probation delivery unit", "YJS": "Youth justice service", "region": "Region",
              "other": "Other"}
+_SITES = (("hmiprobation.justiceinspectorates.gov.uk", "HMI Probation"),
+          ("justiceinspectorates.gov.uk", "HMI Probation"), ("gov.uk", "GOV.UK"), ("bbc.co.uk", "BBC"))
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
 
@@ -72,7 +74,7 @@ def sort_date(event: Event) -> str:
     return event.published or event.updated[:10]
 
 
-def timeline_svg(unit: Unit, *, width: int = 132, height: int = 34) -> dict:
+def timeline_svg(unit: Unit, *, width: int = 132, height: int = 34, labelled: bool = False) -> dict:
     """Points of a small step chart of the unit's ratings (best at the top), for the template.
 
     Inspections are spaced evenly rather than by date: many past dates are only a year, and
@@ -83,21 +85,24 @@ def timeline_svg(unit: Unit, *, width: int = 132, height: int = 34) -> dict:
     if first.previous_rating:  # the rating before our first record, as its text stated it
         rated.insert(0, (first.previous_published, first.previous_rating, True))
     pad, n = 6, len(rated)
-    step = (width - 2 * pad) / max(n - 1, 1)
+    left, bottom = (pad + 150, pad + 18) if labelled else (pad, pad)  # room for axis labels
+    span, rise = width - left - pad - 24 * labelled, height - pad - bottom
+    step = span / max(n - 1, 1)
     points = []
-    for i, (_, rating, stated) in enumerate(rated):
-        x = pad + (i * step if n > 1 else (width - 2 * pad) / 2)
-        y = pad + (3 - rating_rank(rating)) * (height - 2 * pad) / 3
+    for i, (when, rating, stated) in enumerate(rated):
+        x = left + (i * step if n > 1 else span / 2)
+        y = pad + (3 - rating_rank(rating)) * rise / 3
         # A rating only stated by a later text is drawn hollow: seen second-hand.
-        points.append({"x": round(x, 1), "y": round(y, 1),
+        year = when[:4] if when else ("earlier" if stated else "?")
+        points.append({"x": round(x, 1), "y": round(y, 1), "when": year,
                        "fill": "#ffffff" if stated else RATING_STYLE[rating][1],
                        "stroke": RATING_STYLE[rating][1] if stated else "#0b0c0c"})
     path = " ".join(f"{'M' if i == 0 else 'L'}{p['x']},{p['y']}" for i, p in enumerate(points))
     label = "Ratings over time: " + "; ".join(
         f"{nice_date(when) if when or not stated else 'earlier'}: {rating}" for when, rating, stated in rated)
-    grid = [round(pad + i * (height - 2 * pad) / 3, 1) for i in range(4)]
+    grid = [{"y": round(pad + i * rise / 3, 1), "rating": RATINGS[i]} for i in range(4)]
     return {"width": width, "height": height, "points": points, "path": path, "label": label,
-            "grid": grid}
+            "grid": grid, "labelled": labelled, "left": left, "axis_y": height - 4}
 
 
 def rating_counts(units: list[Unit]) -> list[dict]:
@@ -116,9 +121,13 @@ def globals_for_templates() -> dict:
 
 
 def host(url: str) -> str:
-    """A link's site, for its text: 'gov.uk', 'bbc.co.uk'."""
+    """A link's site, for its text: 'HMI Probation', 'GOV.UK', 'BBC', else the bare host name."""
     name = (urlsplit(url).hostname or url).lower()
-    return name[4:] if name.startswith("www.") else name
+    name = name[4:] if name.startswith("www.") else name
+    for suffix, label in _SITES:
+        if name == suffix or name.endswith("." + suffix):
+            return label
+    return name
 
 
 def _rating_class(rating: str | None) -> str:

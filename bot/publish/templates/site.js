@@ -49,8 +49,14 @@
 
   function sortBy(th, index) {
     var ascending = th.getAttribute("aria-sort") !== "ascending";
-    Array.prototype.forEach.call(th.parentNode.cells, function (other) { other.removeAttribute("aria-sort"); });
+    Array.prototype.forEach.call(th.parentNode.cells, function (other) {
+      other.removeAttribute("aria-sort");
+      var arrow = other.querySelector(".arrow");
+      if (arrow) { arrow.textContent = ""; }
+    });
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    // The arrow is for the eye; screen readers announce aria-sort instead.
+    th.querySelector(".arrow").textContent = ascending ? " ▲" : " ▼";
     var order = rows.map(function (row, i) { return { row: row, i: i, v: value(row, index) }; });
     order.sort(function (p, q) { return (ascending ? compare(p.v, q.v) : compare(q.v, p.v)) || p.i - q.i; });
     order.forEach(function (p) { body.appendChild(p.row); });
@@ -61,6 +67,10 @@
     var button = document.createElement("button");
     button.type = "button";
     button.textContent = th.textContent.trim();
+    var arrow = document.createElement("span");
+    arrow.className = "arrow";
+    arrow.setAttribute("aria-hidden", "true");
+    button.appendChild(arrow);
     button.addEventListener("click", function () { sortBy(th, index); });
     th.textContent = "";
     th.appendChild(button);
