@@ -80,6 +80,20 @@ def test_a_quiet_second_publish_keeps_every_id_and_updated_and_touches_no_file(s
     assert snapshot(out) == before
 
 
+def test_a_changed_event_moves_its_own_updated_and_rewrites_only_its_files(site):
+    state, out, _ = site
+    before = {e.id: e.updated for e in feedparser.parse((out / "changes.atom").read_bytes()).entries}
+    with Store(state) as store:
+        (sheffield, latest) = store.inspections_for("sheffield pdu")
+        store.update_inspection(latest["event_id"], links=[*latest["links"], "https://www.bbc.co.uk/news/x"],
+                                updated_at="2026-11-25T08:30:00+00:00")
+    result = publish(state, out)
+    assert result.changed == ["units/sheffield-pdu.html", "changes.atom"]  # the table shows no more
+    after = {e.id: (e.updated, e.title) for e in feedparser.parse((out / "changes.atom").read_bytes()).entries}
+    moved = {title: updated for i, (updated, title) in after.items() if updated != before[i]}
+    assert moved == {"Sheffield PDU: Requires improvement → Inadequate (down)": "2026-11-25T08:30:00Z"}
+
+
 def test_the_feed_holds_the_newest_hundred_events(tmp_path):
     with Store(tmp_path / "state") as store:
         for i in range(130):
@@ -236,7 +250,7 @@ def test_run_cycles_rewrite_the_site_only_when_history_changed(world, config_fil
     assert len([link for link in retold.links if link.rel in ("alternate", "related")]) == 3
 
 
-def test_a_site_that_cannot_be_written_is_one_failure_and_history_is_kept(world, config_file, tmp_path, cli):
+def test_a_site_that_cannot_be_written_is_one_failure_kept_for_the_next_run(world, config_file, tmp_path, cli):
     world.serve(PLYMOUTH, "pages/plymouth-pdu.html")
     hmi = world.serve("/feed/", "feeds/hmi-feed-plymouth.rss")
     (tmp_path / "blocked").write_text("a file where the site's folder should be")
@@ -248,6 +262,17 @@ def test_a_site_that_cannot_be_written_is_one_failure_and_history_is_kept(world,
         f"hmip-bot: publish: cannot write {tmp_path / 'blocked' / 'site' / 'units'}: Not a directory"]
     history = cli("history", "--config", cfg, "--json")
     assert "Plymouth PDU" in history.out
+    # Once the folder can be written, the next run (a quiet one) writes the site.
+    (tmp_path / "blocked").unlink()
+    (tmp_path / "blocked").mkdir()
+    (tmp_path / "blocked" / "site").mkdir()
+    (tmp_path / "blocked" / "site" / "index.html").write_text("an old page")
+    again = cli("run", "--config", cfg)
+    assert again.code == 0, again.err
+    assert '<tr data-unit="Plymouth PDU"' in (tmp_path / "blocked" / "site" / "index.html").read_text()
+    quiet = snapshot(tmp_path / "blocked" / "site")
+    assert cli("run", "--config", cfg).code == 0
+    assert snapshot(tmp_path / "blocked" / "site") == quiet
 
 
 def test_run_writes_the_site_next_to_the_config(world, config_file, tmp_path, cli):
@@ -259,3 +284,21 @@ def test_run_writes_the_site_next_to_the_config(world, config_file, tmp_path, cl
     index = (tmp_path / "public" / "index.html").read_text(encoding="utf-8")
     assert '<tr data-unit="Plymouth PDU"' in index
     assert not list((tmp_path / "public").rglob("*.tmp"))  # atomic writes leave no temp files
+
+
+def test_each_serve_poll_rewrites_the_site_and_logs_a_failure(world, config_file, tmp_path, caplog):
+    from bot.schedule import Server
+
+    world.serve(PLYMOUTH, "pages/plymouth-pdu.html")
+    hmi = world.serve("/feed/", "feeds/hmi-feed-plymouth.rss")
+    (tmp_path / "blocked").write_text("a file where the site's folder should be")
+    cfg = config_file([{"name": "hmi-probation-news", "type": "feed", "url": hmi}],
+                      publish={"out_dir": "blocked/site"}, alert_max_age_days=36500)
+    server = Server(load_config(cfg))
+    server.poll()  # the scheduler is not started: this is the poll job, run by hand
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        f"publish: cannot write {tmp_path / 'blocked' / 'site' / 'units'}: Not a directory; "
+        "trying again at the next poll"]
+    (tmp_path / "blocked").unlink()
+    server.poll()  # quiet: 304s, but the failed rewrite is tried again
+    assert '<tr data-unit="Plymouth PDU"' in (tmp_path / "blocked" / "site" / "index.html").read_text()

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 INDEX_FILE = "index.html"
 UNITS_DIR = "units"
+RETRY_META = "publish_retry"  # set while the last rewrite failed, so the next poll tries again
 _OURS = b'<meta name="generator" content="hmip-bot'  # marks unit pages this bot wrote
 
 
@@ -49,7 +50,7 @@ class PublishResult:
 
 def site_files(units: list[Unit], *, base_url: str | None = None) -> dict[str, str]:
     """Every file of the site by relative path; unit pages first, the index last."""
-    files = {f"{UNITS_DIR}/{u.slug}.html": render_unit(u, units) for u in units}
+    files = {f"{UNITS_DIR}/{u.slug}.html": render_unit(u) for u in units}
     files[FEED_FILE] = render_feed(units, base_url=base_url)
     files[INDEX_FILE] = render_index(units)
     return files
@@ -105,19 +106,23 @@ def _remove_stale(units_dir: Path, files: dict[str, str]) -> list[str]:
 
 
 def refresh_site(config, store, *, history_changed: bool) -> str | None:
-    """After a poll: rewrite the configured site if history changed (or it is missing).
+    """After a poll: rewrite the configured site if history changed, it is missing, or it failed.
 
-    Returns a one-line failure to report, or None; a site that cannot be written never
-    stops a poll (history is safe in the state, and the next change rewrites it all).
+    Returns a one-line failure to report, or None. A site that cannot be written never stops
+    a poll: history is safe in the state, and a note there makes every later poll try again.
     """
     publish = getattr(config, "publish", None)
     if publish is None:
         return None
-    if not history_changed and (publish.out_dir / INDEX_FILE).exists():
-        return None
+    failed_before = store.get_meta(RETRY_META)
+    if not (history_changed or failed_before or not (publish.out_dir / INDEX_FILE).exists()):
+        return None  # a quiet poll costs one stat() and one in-memory lookup
     try:
         result = publish_site(store, publish.out_dir, base_url=publish.base_url)
     except BotError as e:
+        store.set_meta(RETRY_META, True)
         return str(e)
+    if failed_before:
+        store.set_meta(RETRY_META, None)
     log.info("publish: %s", result.summary())
     return None

@@ -24,6 +24,7 @@ def _asset(name: str) -> tuple[str, str]:
 
 
 def _common(units: list[Unit], root: str) -> dict:
+    """What every page shows; `as_of` from `units` alone, so a unit's page changes only with it."""
     css, css_hash = _asset("site.css")
     js, js_hash = _asset("site.js")
     as_of = max((e.updated for u in units for e in u.events), default=None)
@@ -43,6 +44,6 @@ def render_index(units: list[Unit]) -> str:
     )
 
 
-def render_unit(unit: Unit, units: list[Unit]) -> str:
+def render_unit(unit: Unit) -> str:
     """One unit's page: its whole history, newest first."""
-    return ENV.get_template("unit.html.j2").render(unit=unit, **_common(units, "../"))
+    return ENV.get_template("unit.html.j2").render(unit=unit, **_common([unit], "../"))
