@@ -122,6 +122,10 @@ def refresh_site(config, store, *, history_changed: bool) -> str | None:
     except BotError as e:
         store.set_meta(RETRY_META, True)
         return str(e)
+    except Exception as e:  # a bug in the site must not undo a poll whose work is all recorded
+        log.debug("publish failed", exc_info=True)
+        store.set_meta(RETRY_META, True)
+        return f"publish: failed unexpectedly ({e.__class__.__name__}: {e}); run with -v for details"
     if failed_before:
         store.set_meta(RETRY_META, None)
     log.info("publish: %s", result.summary())

@@ -122,13 +122,20 @@ def _event(record: dict) -> Event:
         updated=_updated(record),
         title=clean(record.get("title")),
         evidence=clean(evidence) if isinstance(evidence, str) else None,
-        findings=tuple(f for f in (clean(x) for x in record.get("findings") or ()) if f),
-        links=tuple(u for u in (safe_url(x) for x in record.get("links") or ()) if u),
+        findings=tuple(f for f in (clean(x) for x in _listed(record.get("findings"))) if f),
+        links=tuple(u for u in (safe_url(x) for x in _listed(record.get("links"))) if u),
         score=clean(record.get("score")),
         recommendations=record.get("recommendations") if isinstance(record.get("recommendations"), int) else None,
         previous_published=clean(record.get("previous_published")),
         source=clean(record.get("source")),
     )
+
+
+def _listed(value) -> list:
+    """A list field as a list (a lone string is one entry, not a list of characters)."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value] if value else []
 
 
 def _updated(record: dict) -> str:
