@@ -148,6 +148,9 @@ def test_the_pages_work_without_javascript_and_load_nothing_from_elsewhere(site)
     assert '<option value="">All regions</option>' in index
     assert "src=" not in index and "<link rel=\"stylesheet\"" not in index and "@import" not in index
     assert "default-src 'none'" in index
+    # A feed reader given the page's address finds the feed.
+    assert '<link rel="alternate" type="application/atom+xml" title="Inspection ratings (Atom feed)" ' \
+           'href="changes.atom">' in index
     # The summary counts units at their latest rating, in words as well as colour.
     assert '<span class="badge rating-inadequate">Inadequate</span> 2 units' in index
     # Each unit has a timeline with a text alternative, and its page is one click away.

@@ -140,7 +140,10 @@ def _listed(value) -> list:
 
 def _updated(record: dict) -> str:
     """When the event last changed: the pipeline's stamp, else when it was first seen."""
-    for value in (record.get("updated_at"), record.get("first_seen"), record.get("published")):
+    order = ("updated_at", "first_seen", "published")
+    if record.get("source") == "baseline":
+        order = ("updated_at", "published", "first_seen")  # the shipped record: its own dates
+    for value in (record.get(key) for key in order):
         stamp = rfc3339(value)
         if stamp:
             return stamp

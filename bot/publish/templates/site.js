@@ -34,6 +34,7 @@
   query.addEventListener("input", filter);
   byId("filters").hidden = false;
   shown.hidden = false;
+  Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (el) { el.hidden = false; });
   filter();
 
   function value(row, index) {
