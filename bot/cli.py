@@ -367,7 +367,7 @@ def cmd_publish(args) -> int:
     if base_url and not base_url.endswith("/"):
         base_url += "/"  # the folder itself, so that urljoin keeps its last path segment
     with Store(config.state_dir, lock=False) as store:
-        result = publish_site(store, Path(out), base_url=base_url)
+        result = publish_site(config, store, Path(out), base_url=base_url)
     print(result.summary())
     return 0
 

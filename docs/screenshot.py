@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from publish_world import fill_history  # noqa: E402
+from publish_world import config_for, fill_history  # noqa: E402
 
 from bot.history import Store  # noqa: E402
 from bot.publish import publish_site  # noqa: E402
@@ -27,7 +27,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         state = fill_history(Path(tmp) / "state")
         with Store(state, lock=False) as store:
-            publish_site(store, Path(tmp) / "www")
+            publish_site(config_for(state), store, Path(tmp) / "www")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             page = browser.new_page(viewport={"width": 1360, "height": 800})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.config import Config, parse_config
 from bot.diff import event_id, unit_key
 from bot.history import Store
 
@@ -77,3 +78,9 @@ def fill_history(state_dir: Path, *, hostile: bool = False) -> Path:
         for rec in records(hostile=hostile):
             store.add_inspection(rec)
     return state_dir
+
+
+def config_for(state_dir: Path, **top) -> Config:
+    """A config for the state folder `state_dir`; no record of past ratings unless `baseline` says."""
+    top.setdefault("baseline", False)
+    return parse_config({"state_dir": str(state_dir), **top}, base_dir=Path(state_dir).parent)

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import feedparser
 import pytest
 import yaml
-from publish_world import HOSTILE_NAME, HOSTILE_SCRIPT, UNITS, fill_history, record
+from publish_world import HOSTILE_NAME, UNITS, config_for, fill_history, record
 
 from bot.config import load_config
 from bot.errors import ConfigError
@@ -26,7 +26,7 @@ EVENTS = sum(len(events) for *_, events in UNITS)
 
 def publish(state, out, **kw):
     with Store(state, lock=False) as store:
-        return publish_site(store, out, **kw)
+        return publish_site(config_for(state), store, out, **kw)
 
 
 def snapshot(folder) -> dict:
@@ -166,14 +166,15 @@ def test_the_pages_work_without_javascript_and_load_nothing_from_elsewhere(site)
 def test_publish_command_writes_the_site_and_says_where(tmp_path, cli):
     fill_history(tmp_path / "state")
     cfg = tmp_path / "config.yaml"
-    cfg.write_text("state_dir: state\n")
+    cfg.write_text("state_dir: state\nbaseline: false\n")
     result = cli("publish", "--config", cfg, "--out", tmp_path / "www")
     assert result.code == 0, result.err
     assert result.out.strip() == (f"Published {len(UNITS)} units, {EVENTS} inspections to "
                                   f"{tmp_path / 'www'} ({len(UNITS) + 2} files changed)")
     assert (tmp_path / "www" / "index.html").exists() and (tmp_path / "www" / "changes.atom").exists()
     # With publish.base_url the feed's links are absolute.
-    cfg.write_text("state_dir: state\npublish: {out_dir: www, base_url: 'https://example.org/probation'}\n")
+    cfg.write_text("state_dir: state\nbaseline: false\n"
+                   "publish: {out_dir: www, base_url: 'https://example.org/probation'}\n")
     assert cli("publish", "--config", cfg).code == 0
     feed = feedparser.parse((tmp_path / "www" / "changes.atom").read_bytes())
     assert feed.feed.id == "https://example.org/probation/changes.atom"
@@ -182,7 +183,7 @@ def test_publish_command_writes_the_site_and_says_where(tmp_path, cli):
 
 def test_publish_command_errors_are_one_line(tmp_path, cli):
     cfg = tmp_path / "config.yaml"
-    cfg.write_text("state_dir: state\n")
+    cfg.write_text("state_dir: state\nbaseline: false\n")
     nowhere = cli("publish", "--config", cfg)
     assert nowhere.code == 2 and nowhere.err_lines == [
         "hmip-bot: publish: say where: --out DIR, or publish.out_dir in the config"]
@@ -305,3 +306,53 @@ def test_each_serve_poll_rewrites_the_site_and_logs_a_failure(world, config_file
     (tmp_path / "blocked").unlink()
     server.poll()  # quiet: 304s, but the failed rewrite is tried again
     assert '<tr data-unit="Plymouth PDU"' in (tmp_path / "blocked" / "site" / "index.html").read_text()
+
+
+# --- the record of past ratings (issue 13) is part of the history the site shows ----------------
+
+BASELINE = """unit,type,kind,region,published,rating,score,source_url,source_kind,confidence
+Doncaster PDU,PDU,PDU,Yorkshire and the Humber,2019,Good,,https://example.org/doncaster-2019,press release,high
+Doncaster PDU,PDU,PDU,Yorkshire and the Humber,2023-04,Requires improvement,,https://example.org/doncaster-2023,press release,high
+Sheffield PDU,PDU,PDU,Yorkshire and the Humber,2019-06-01,Good,,https://example.org/sheffield-2019,press release,high
+"""
+
+
+def test_the_baseline_joins_history_on_the_page_and_in_the_feed(tmp_path):
+    state = fill_history(tmp_path / "state")
+    (tmp_path / "past.csv").write_text(BASELINE)
+    config = config_for(state, baseline=str(tmp_path / "past.csv"))
+    with Store(state, lock=False) as store:
+        result = publish_site(config, store, tmp_path / "site")
+    assert (result.units, result.events) == (len(UNITS) + 1, EVENTS + 3)
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<tr data-unit="Doncaster PDU" data-region="Yorkshire and the Humber" data-type="PDU" ' \
+           'data-rating="Requires improvement">' in index
+    assert "Ratings over time: 1 June 2019: Good; 10 March 2022: Requires improvement; " \
+           "24 November 2026: Inadequate" in index
+    unit = (tmp_path / "site" / "units" / "doncaster-pdu.html").read_text(encoding="utf-8")
+    assert unit.count("from the shipped record of past ratings") == 2
+    feed = feedparser.parse((tmp_path / "site" / "changes.atom").read_bytes())
+    doncaster = [(e.title, e.updated) for e in feed.entries if e.title.startswith("Doncaster")]
+    assert doncaster == [("Doncaster PDU: Good → Requires improvement (down)", "2023-04-01T00:00:00Z"),
+                         ("Doncaster PDU: Good (no earlier rating known)", "2019-01-01T00:00:00Z")]
+    ids = [e.id for e in feed.entries]
+    with Store(state, lock=False) as store:
+        assert publish_site(config, store, tmp_path / "site").changed == []
+    assert [e.id for e in feedparser.parse((tmp_path / "site" / "changes.atom").read_bytes()).entries] == ids
+
+
+def test_a_changed_baseline_file_rewrites_the_site_at_the_next_poll(tmp_path):
+    from bot.publish import refresh_site
+
+    state = fill_history(tmp_path / "state")
+    past = tmp_path / "past.csv"
+    past.write_text(BASELINE)
+    config = config_for(state, baseline=str(past), publish={"out_dir": "site"})
+    with Store(state) as store:
+        assert refresh_site(config, store, history_changed=False) is None  # no site yet: written
+        quiet = snapshot(tmp_path / "site")
+        assert refresh_site(config, store, history_changed=False) is None
+        assert snapshot(tmp_path / "site") == quiet
+        past.write_text(BASELINE + "Leeds PDU,PDU,PDU,Yorkshire and the Humber,2018-02-02,Inadequate,,,,\n")
+        assert refresh_site(config, store, history_changed=False) is None
+    assert "2 February 2018: Inadequate" in (tmp_path / "site" / "units" / "leeds-pdu.html").read_text()

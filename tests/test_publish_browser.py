@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from publish_world import HOSTILE_NAME, fill_history
+from publish_world import HOSTILE_NAME, config_for, fill_history
 
 from bot.history import Store
 from bot.publish import publish_site
@@ -54,7 +54,7 @@ def site_url(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
     state = fill_history(root / "state", hostile=True)
     with Store(state, lock=False) as store:
-        publish_site(store, root / "www")
+        publish_site(config_for(state), store, root / "www")
     handler = functools.partial(_QuietHandler, directory=str(root / "www"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

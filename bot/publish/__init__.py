@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot import __version__
 from bot.errors import BotError
 from bot.publish.atom import FEED_FILE, render_feed
 from bot.publish.data import Unit, read_units
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 INDEX_FILE = "index.html"
 UNITS_DIR = "units"
+SOURCE_META = "publish_source"  # the baseline (and release) the site was last built from
 RETRY_META = "publish_retry"  # set while the last rewrite failed, so the next poll tries again
 _OURS = b'<meta name="generator" content="hmip-bot'  # marks unit pages this bot wrote
 
@@ -56,9 +58,12 @@ def site_files(units: list[Unit], *, base_url: str | None = None) -> dict[str, s
     return files
 
 
-def publish_site(store, out_dir: Path, *, base_url: str | None = None) -> PublishResult:
-    """Write the site for the history in `store` into `out_dir`; only changed files are replaced."""
-    units = read_units(store)
+def publish_site(config, store, out_dir: Path, *, base_url: str | None = None) -> PublishResult:
+    """Write the site for the history (`store` and the config's baseline) into `out_dir`.
+
+    Only files whose content changed are replaced.
+    """
+    units = read_units(config, store)
     result = PublishResult(out_dir=Path(out_dir), units=len(units), events=sum(len(u.events) for u in units))
     try:
         (result.out_dir / UNITS_DIR).mkdir(parents=True, exist_ok=True)
@@ -115,10 +120,12 @@ def refresh_site(config, store, *, history_changed: bool) -> str | None:
     if publish is None:
         return None
     failed_before = store.get_meta(RETRY_META)
-    if not (history_changed or failed_before or not (publish.out_dir / INDEX_FILE).exists()):
-        return None  # a quiet poll costs one stat() and one in-memory lookup
+    mark = _source_mark(config)
+    if not (history_changed or failed_before or store.get_meta(SOURCE_META) != mark
+            or not (publish.out_dir / INDEX_FILE).exists()):
+        return None  # a quiet poll costs two stat() calls and two in-memory lookups
     try:
-        result = publish_site(store, publish.out_dir, base_url=publish.base_url)
+        result = publish_site(config, store, publish.out_dir, base_url=publish.base_url)
     except BotError as e:
         store.set_meta(RETRY_META, True)
         return str(e)
@@ -128,5 +135,22 @@ def refresh_site(config, store, *, history_changed: bool) -> str | None:
         return f"publish: failed unexpectedly ({e.__class__.__name__}: {e}); run with -v for details"
     if failed_before:
         store.set_meta(RETRY_META, None)
+    if store.get_meta(SOURCE_META) != mark:
+        store.set_meta(SOURCE_META, mark)
     log.info("publish: %s", result.summary())
     return None
+
+
+def _source_mark(config) -> str:
+    """What the site is built from besides the store: this release, and the baseline file's version."""
+    from bot.baseline import PACKAGED, packaged_path
+
+    setting = getattr(config, "baseline", None)
+    if setting in (None, False):
+        return f"{__version__}; no baseline"
+    path = packaged_path() if setting in (PACKAGED, True) else Path(setting)
+    try:
+        stat = path.stat()
+        return f"{__version__}; {path}; {stat.st_mtime_ns}; {stat.st_size}"
+    except OSError:
+        return f"{__version__}; {path}"  # publishing reports the unreadable file itself

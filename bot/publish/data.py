@@ -37,6 +37,7 @@ class Event:
     recommendations: int | None = None
     previous_published: str | None = None  # when the previous inspection was, as recorded
     source: str | None = None  # "read" (by the bot) or "baseline" (the shipped past record)
+    note: str | None = None  # where sources disagree about a rating, which was believed
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,19 @@ class Unit:
         return direction_between(self.previous_rating, self.latest.rating)
 
 
-def read_units(store) -> list[Unit]:
-    """Every unit with at least one rating, by name: the one place the site reads history from."""
+def read_units(config, store) -> list[Unit]:
+    """Every unit with at least one rating, by name: the one place the site reads history from.
+
+    History is what the bot read (the store) joined with the record of past ratings that
+    `config.baseline` names, as `history` and `export` show it.
+    """
+    from bot.records import timelines
+
     groups: dict[str, list[dict]] = {}
-    for record in store.all_inspections():  # oldest first
-        if record.get("rating") in RATINGS and record.get("unit_key"):
-            groups.setdefault(record["unit_key"], []).append(record)
+    for key, timeline in timelines(config, store=store).items():  # each oldest first
+        rated = [r for r in timeline if r.get("rating") in RATINGS]
+        if rated:
+            groups[key] = rated
     units, slugs = [], set()
     for key in sorted(groups, key=lambda k: (_name_of(groups[k]).casefold(), k)):
         records = groups[key]
@@ -128,6 +136,7 @@ def _event(record: dict) -> Event:
         recommendations=record.get("recommendations") if isinstance(record.get("recommendations"), int) else None,
         previous_published=clean(record.get("previous_published")),
         source=clean(record.get("source")),
+        note=clean(record.get("dispute") or record.get("note")),
     )
 
 
@@ -142,7 +151,7 @@ def _updated(record: dict) -> str:
     """When the event last changed: the pipeline's stamp, else when it was first seen."""
     order = ("updated_at", "first_seen", "published")
     if record.get("source") == "baseline":
-        order = ("updated_at", "published", "first_seen")  # the shipped record: its own dates
+        order = ("updated_at", "published", "sort_day")  # the shipped record: its own dates
     for value in (record.get(key) for key in order):
         stamp = rfc3339(value)
         if stamp:
@@ -158,6 +167,8 @@ def rfc3339(value) -> str | None:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    if when.year < 1900:
+        return None  # the baseline's stand-in day for an undated first row, not a date
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
