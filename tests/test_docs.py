@@ -6,8 +6,8 @@ from pathlib import Path
 import yaml
 
 from bot import cli
-from bot.config import (_DIGEST_KEYS, _FILTER_KEYS, _POLL_KEYS, _SLACK_KEYS, _SMTP_KEYS, _SOURCE_KEYS, _TOP_KEYS,
-                        load_config, parse_config)
+from bot.config import (_DIGEST_KEYS, _FILTER_KEYS, _POLL_KEYS, _PUBLISH_KEYS, _SLACK_KEYS, _SMTP_KEYS,
+                        _SOURCE_KEYS, _TOP_KEYS, load_config, parse_config)
 from bot.sources import SOURCE_TYPES, build_sources
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +23,7 @@ def test_every_command_is_documented():
 KEY_PATHS = [("", _TOP_KEYS), ("poll.", _POLL_KEYS), ("sources[].", _SOURCE_KEYS),
              ("slack.", _SLACK_KEYS), ("slack.subscriptions[].", ("channel",) + _FILTER_KEYS),
              ("email.", ("smtp", "from", "digests")), ("email.smtp.", _SMTP_KEYS),
-             ("email.digests[].", _DIGEST_KEYS)]
+             ("email.digests[].", _DIGEST_KEYS), ("publish.", _PUBLISH_KEYS)]
 BASE = {"sources": [{"name": "hmi", "type": "feed", "url": "https://example.org/feed/"}]}
 
 

@@ -73,10 +73,15 @@ def test_good_email_addresses_pass():
     assert config(email=email).email.digests[0].to == ("team@example.org", "Chief <chief@example.gov.uk>")
 
 
-@pytest.mark.parametrize("sources", [None, []])
-def test_a_config_with_no_sources_is_an_error(sources):
-    with pytest.raises(ConfigError, match=r"^config: sources: at least one source is required"):
-        parse_config({"sources": sources} if sources is not None else {}, base_dir=Path("."))
+@pytest.mark.parametrize("sources", ["", "sources: []\n"])
+def test_a_config_with_no_sources_is_an_error_for_the_commands_that_poll(tmp_path, cli, sources):
+    path = tmp_path / "config.yaml"
+    path.write_text("state_dir: state\n" + sources)
+    for command in ("run", "backfill"):
+        result = cli(command, "--config", path)
+        assert (result.code, result.out) == (2, ""), command
+        assert result.err.strip() == "hmip-bot: config: sources: at least one source is required (nothing to poll)"
+    assert cli("status", "--config", path).code == 0  # reading the state needs no source
 
 
 def test_a_missing_config_file_gives_its_absolute_path_and_the_hint(tmp_path, monkeypatch, cli):

@@ -32,4 +32,6 @@ def build_source(config: SourceConfig, where: str | None = None) -> Source:
 
 def build_sources(configs) -> list[Source]:
     """Every configured source, each checked by its own type (errors name `sources[i]`)."""
+    if not configs:
+        raise ConfigError("config: sources: at least one source is required (nothing to poll)")
     return [build_source(c, f"sources[{i}]") for i, c in enumerate(configs)]
