@@ -16,13 +16,22 @@ from bot.errors import BotError
 
 log = logging.getLogger("bot")
 PROG = "hmip-bot"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command; return the contract's exit code (0, 1, 2 or 3)."""
     parser = _parser()
-    args = parser.parse_args(argv)
-    _setup_logging(args.log_level, args.verbose)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # bad usage (argparse has printed why) or --help
+        return e.code if isinstance(e.code, int) else 2
+    level = (args.log_level or os.environ.get("LOG_LEVEL") or ("DEBUG" if args.verbose else "WARNING")).upper()
+    if level not in LOG_LEVELS:
+        where = "--log-level" if args.log_level else "$LOG_LEVEL"
+        print(f"{PROG}: {where}: unknown level '{level.lower()}' (choose {', '.join(LOG_LEVELS)})", file=sys.stderr)
+        return 2
+    _setup_logging(level, args.verbose)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
@@ -37,21 +46,31 @@ def main(argv: list[str] | None = None) -> int:
         # `hmip-bot history | head`: the reader left; say nothing more (as coreutils do).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as e:
+        # A file the user named cannot be read or written (--html /proc/x.html, a full disk).
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"{PROG}: {where}{e.strerror or type(e).__name__}", file=sys.stderr)
+        if args.verbose:
+            traceback.print_exc()
+        return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
 
 
-def _setup_logging(level: str | None, verbose: bool) -> None:
-    name = (level or os.environ.get("LOG_LEVEL") or ("DEBUG" if verbose else "WARNING")).upper()
+def _setup_logging(level: str, verbose: bool) -> None:
     logging.basicConfig(
-        level=getattr(logging, name, logging.WARNING),
+        level=getattr(logging, level),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
     # slack_sdk logs each failed request at ERROR (our one-line report says it better) and,
     # at DEBUG, request URLs, which for a webhook hold its secret: never below WARNING.
     logging.getLogger("slack_sdk").setLevel(logging.WARNING if verbose else logging.CRITICAL)
+    # urllib3 logs each retry at WARNING; the source's one-line failure says what matters.
+    # pypdf warns about every damaged cross-reference it repairs: noise unless it fails.
+    for noisy in ("urllib3", "pypdf"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.ERROR)
 
 
 def _common(defaults: bool) -> argparse.ArgumentParser:
@@ -85,6 +104,18 @@ def _parser() -> argparse.ArgumentParser:
         configure(p)
         p.set_defaults(func=func)
     return parser
+
+
+def _config(args, *, check_sources: bool = False):
+    """The config `--config` names; with `check_sources`, each source checked by its own type."""
+    from bot.config import load_config
+
+    config = load_config(args.config)
+    if check_sources:
+        from bot.sources import build_sources
+
+        build_sources(config.sources)
+    return config
 
 
 # --- extract --------------------------------------------------------------------------------
@@ -179,6 +210,32 @@ def _extract_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--explain", action="store_true", help="also name the rule that read each field")
 
 
+def cmd_text(args) -> int:
+    """Print the text the extractor reads from each file or http(s) URL, headline first.
+
+    What an alert was read from, after the page's menus, asides and comments are dropped.
+    Example: hmip-bot text https://www.gov.uk/government/news/... --json
+    """
+    from bot.convert import read_source
+
+    fetcher, failed, printed = _extract_fetcher(args), False, False
+    for source in args.sources:
+        try:
+            page = read_source(source, fetcher)
+        except BotError as e:
+            print(f"{PROG}: text: {e}", file=sys.stderr)
+            failed = True
+            continue
+        if args.json:
+            print(json.dumps({"source": source, "title": page.title, "published": page.published,
+                              "text": page.text}, ensure_ascii=False), flush=True)
+        else:  # several sources: a header before each, as `head` does
+            header = f"==> {source} <==\n" if len(args.sources) > 1 else ""
+            print(("\n" if printed else "") + header + page.text, flush=True)
+        printed = True
+    return 2 if failed else 0
+
+
 # --- run, demo ------------------------------------------------------------------------------
 
 
@@ -187,10 +244,9 @@ def cmd_run(args) -> int:
 
     Example: hmip-bot run --json
     """
-    from bot.config import load_config
     from bot.pipeline import poll_once
 
-    config = load_config(args.config)
+    config = _config(args, check_sources=True)
     notifiers = None
     if config.slack is None and config.email is None and not args.dry_run:
         from bot.notify.stdout import StdoutNotifier
@@ -233,6 +289,10 @@ def cmd_demo(args) -> int:
     from bot.demo import run_demo
     from bot.notify.stdout import format_alert
 
+    if args.config:
+        print(f"{PROG}: demo: --config is not used: the demo polls its own samples with a throwaway "
+              f"state (--state DIR keeps it); `run --config {args.config}` uses a config", file=sys.stderr)
+        return 2
     first, second = run_demo(args.state)
     print("First poll of the sample feeds (HMI Probation, GOV.UK search, a BBC region):\n")
     for alert in first.alerts:
@@ -248,40 +308,18 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--state", metavar="DIR", help="keep the demo's state here (default: a temporary folder)")
 
 
-def cmd_backfill(args) -> int:
-    """Walk the sources' older pages and record past inspections into history, alerting no one.
-
-    Example: hmip-bot backfill --pages 10
-    """
-    from bot.config import load_config
-    from bot.pipeline import backfill
-
-    if not (args.log_level or os.environ.get("LOG_LEVEL") or args.verbose):
-        logging.getLogger("bot.pipeline").setLevel(logging.INFO)  # long work: show progress
-    report = backfill(load_config(args.config), pages=args.pages)
-    print(f"Backfill: {report.summary()}")
-    for line in report.failures:
-        print(f"{PROG}: {line}", file=sys.stderr)
-    return report.exit_code
-
-
-def _backfill_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--pages", type=int, default=5, help="pages to walk per source (default 5)")
-
-
 def cmd_digest(args) -> int:
     """Send the email digests that are due now (or one, with --name; now, with --force).
 
     Example: hmip-bot digest --name weekly --force --dry-run --html preview.html
     """
-    from bot.config import load_config
-    from bot.digest import send_due_digests
+    from bot.notify.email import send_due_digests
     from bot.history import Store
 
     if args.html and not args.dry_run:
         print(f"{PROG}: digest: --html goes with --dry-run (a preview); nothing was sent", file=sys.stderr)
         return 2
-    config = load_config(args.config)
+    config = _config(args)
     if config.email is None:
         print(f"{PROG}: digest: no `email` section in the config", file=sys.stderr)
         return 2
@@ -306,42 +344,14 @@ def _digest_args(p: argparse.ArgumentParser) -> None:
 # --- history, status ---------------------------------------------------------------------------
 
 
-def cmd_history(args) -> int:
-    """Show the stored ratings timeline, newest first: all units, or one (name or alias).
-
-    Example: hmip-bot history "Kirklees PDU"
-    """
-    from bot.config import load_config
-    from bot.report import history_rows
-
-    config = load_config(args.config)
-    rows = history_rows(config.state_dir, args.unit)
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
-    if not rows:
-        print("No inspections recorded" + (f" for {args.unit!r}." if args.unit else " yet."))
-        return 0
-    from bot.report import history_table
-
-    print(history_table(rows))
-    return 0
-
-
-def _history_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("unit", nargs="?", help="a unit name or alias, any case")
-    p.add_argument("--json", action="store_true", help="print the records as JSON")
-
-
 def cmd_status(args) -> int:
     """Show each source's last poll, success and error; pending deliveries; next digests.
 
     Example: hmip-bot status
     """
-    from bot.config import load_config
     from bot.report import status_data, status_text
 
-    config = load_config(args.config)
+    config = _config(args)
     if args.check:
         from bot.health import check
 
@@ -362,6 +372,44 @@ def _status_args(p: argparse.ArgumentParser) -> None:
                    help="health check: exit 1 unless a poll succeeded within 3 poll intervals")
 
 
+# --- publish -----------------------------------------------------------------------------------
+
+
+def cmd_publish(args) -> int:
+    """Write the public site: changes.atom (Atom feed) and index.html (+ a page per unit).
+
+    Reads history without the lock (works while a run is going on); only files whose content
+    changed are replaced, each atomically. --out defaults to publish.out_dir in the config.
+
+    Example: hmip-bot publish --out site && cd site && python -m http.server
+    """
+    from bot.config import load_config
+    from bot.history import Store
+    from bot.publish import publish_site
+
+    config = load_config(args.config)
+    out = args.out or (config.publish.out_dir if config.publish else None)
+    if out is None:
+        print(f"{PROG}: publish: say where: --out DIR, or publish.out_dir in the config", file=sys.stderr)
+        return 2
+    base_url = args.base_url or (config.publish.base_url if config.publish else None)
+    if args.base_url and not args.base_url.lower().startswith(("http://", "https://")):
+        print(f"{PROG}: publish: --base-url must be an http(s) URL", file=sys.stderr)
+        return 2
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"  # the folder itself, so that urljoin keeps its last path segment
+    with Store(config.state_dir, lock=False) as store:
+        result = publish_site(config, store, Path(out), base_url=base_url)
+    print(result.summary())
+    return 0
+
+
+def _publish_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, metavar="DIR", help="the site's folder (default: publish.out_dir)")
+    p.add_argument("--base-url", metavar="URL",
+                   help="where the folder is served, for absolute links in the feed (default: publish.base_url)")
+
+
 # --- serve -------------------------------------------------------------------------------------
 
 
@@ -374,10 +422,9 @@ def cmd_serve(args) -> int:
 
     Example: hmip-bot serve --config /etc/hmip-bot/config.yaml
     """
-    from bot.config import load_config
     from bot.schedule import serve
 
-    config = load_config(args.config)
+    config = _config(args, check_sources=True)
     if not (args.log_level or os.environ.get("LOG_LEVEL") or args.verbose):
         logging.getLogger().setLevel(logging.INFO)  # a service logs its polls by default
     return serve(config)
@@ -387,13 +434,19 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     """`serve` takes only the common options."""
 
 
+from bot.cli_history import (  # noqa: E402 (the commands about the record live there)
+    _backfill_args, _export_args, _history_args, cmd_backfill, cmd_export, cmd_history)
+
 _COMMANDS: list = [
     ("run", cmd_run, _run_args),
     ("serve", cmd_serve, _serve_args),
     ("demo", cmd_demo, _demo_args),
     ("extract", cmd_extract, _extract_args),
+    ("text", cmd_text, _extract_args),
     ("digest", cmd_digest, _digest_args),
     ("backfill", cmd_backfill, _backfill_args),
     ("history", cmd_history, _history_args),
+    ("export", cmd_export, _export_args),
     ("status", cmd_status, _status_args),
+    ("publish", cmd_publish, _publish_args),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from datetime import datetime
+from email.utils import getaddresses
 import os
 import re
 from dataclasses import dataclass, field
@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from bot import cron
 from bot.errors import ConfigError
 from bot.models import DIRECTIONS, UNIT_TYPES
+from bot.regions import REGIONS, resolve_region, suggest_region
 
 # Defaults, each with the reason it is what it is.
 DEFAULT_USER_AGENT = "hmip-bot/0.1 (+https://github.com/hmip-bot/hmip-bot)"
@@ -32,7 +34,10 @@ _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 @dataclass(frozen=True)
 class Filters:
-    """Which alerts a Slack subscription or an email digest wants; empty means everything."""
+    """Which alerts a Slack subscription or an email digest wants; empty means everything.
+
+    `bot.notify.filters.matches` applies them.
+    """
 
     directions: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
@@ -41,23 +46,10 @@ class Filters:
     # `regions` filter only when this is true: a regional subscriber asked for their region.
     include_unknown_region: bool = False
 
-    def matches(self, alert) -> bool:
-        """True if the alert passes every filter that is set."""
-        unit = alert.unit
-        if self.directions and alert.direction not in self.directions:
-            return False
-        if self.unit_types and unit.type not in self.unit_types:
-            return False
-        if self.regions:
-            if unit.region is None:
-                return self.include_unknown_region
-            return unit.region.casefold() in {r.casefold() for r in self.regions}
-        return True
-
 
 @dataclass(frozen=True)
 class SourceConfig:
-    """One source to poll; `type` picks the class in `bot.sources.SOURCE_TYPES`."""
+    """One source to poll; `type` picks the class in `bot.sources.SOURCE_TYPES`, which checks it."""
 
     name: str
     type: str
@@ -119,6 +111,14 @@ class EmailConfig:
 
 
 @dataclass(frozen=True)
+class PublishConfig:
+    """Where `run` and `serve` keep the public site (feed and pages) up to date."""
+
+    out_dir: Path
+    base_url: str | None = None  # where the site is served: makes the feed's links absolute
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated configuration."""
 
@@ -130,6 +130,10 @@ class Config:
     sources: tuple[SourceConfig, ...] = ()
     slack: SlackConfig | None = None
     email: EmailConfig | None = None
+    # The record of past ratings history starts from: "packaged" (bot/data/past_ratings.csv),
+    # a CSV path, or None for none.
+    baseline: str | Path | None = "packaged"
+    publish: PublishConfig | None = None
 
 
 # --- loading -------------------------------------------------------------------------
@@ -146,7 +150,8 @@ def load_config(path: str | Path | None = None) -> Config:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"config: {path}: no such file") from None
+        raise ConfigError(f"config: {path.absolute()}: no such file (name one with --config PATH "
+                          f"or $BOT_CONFIG)") from None
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"config: {path}: cannot read ({e.__class__.__name__})") from None
     except yaml.YAMLError as e:
@@ -172,10 +177,29 @@ def parse_config(raw: Any, *, base_dir: Path, path: Path | None = None) -> Confi
         sources=_sources(data.get("sources")),
         slack=_slack(data["slack"]) if data.get("slack") is not None else None,
         email=_email(data["email"]) if data.get("email") is not None else None,
+        baseline=_baseline(data.get("baseline", True), base_dir),
+        publish=_publish(data["publish"], base_dir) if data.get("publish") is not None else None,
     )
 
 
-_TOP_KEYS = ("state_dir", "user_agent", "alert_max_age_days", "poll", "sources", "slack", "email")
+def _baseline(value: Any, base_dir: Path) -> str | Path | None:
+    """`baseline:` false (none), true or absent (the packaged record), or a CSV path."""
+    if value is True or value is None:
+        return "packaged"
+    if value is False:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError("config: baseline: expected a CSV file path, or false for none")
+    path = Path(value).expanduser()
+    path = path if path.is_absolute() else base_dir / path
+    if not path.is_file():
+        raise ConfigError(f"config: baseline: {path}: no such file")
+    return path
+
+
+_TOP_KEYS = ("state_dir", "user_agent", "alert_max_age_days", "poll", "sources", "slack", "email",
+             "baseline", "publish")
+_PUBLISH_KEYS = ("out_dir", "base_url")
 _POLL_KEYS = ("interval_minutes", "timeout_seconds", "failure_threshold", "max_bytes", "jitter_seconds",
               "min_interval_seconds")
 _SOURCE_KEYS = ("name", "type", "url", "keywords", "item_selector", "date_selector")
@@ -292,10 +316,8 @@ def _non_negative(value: float, key: str) -> float:
 
 
 def _sources(raw: Any) -> tuple[SourceConfig, ...]:
-    from bot.sources import SOURCE_TYPES  # the registry lives with the sources
-
     if raw is None:
-        return ()
+        return ()  # commands that poll refuse this (bot.sources.build_sources); `history` need not
     if not isinstance(raw, list):
         raise ConfigError("config: sources: expected a list")
     out, names = [], set()
@@ -303,9 +325,6 @@ def _sources(raw: Any) -> tuple[SourceConfig, ...]:
         where = f"sources[{i}]"
         data = _section(item, where, _SOURCE_KEYS)
         kind = _get(data, "type", str, where, required=True)
-        if kind not in SOURCE_TYPES:
-            allowed = ", ".join(sorted(SOURCE_TYPES))
-            raise ConfigError(f"config: {where}.type: unknown source type '{kind}' (supported: {allowed})")
         url = _get(data, "url", str, where, required=True)
         if not re.match(r"(?i)^https?://[^/\s]+", url):
             raise ConfigError(f"config: {where}.url: must be an http(s) URL")
@@ -317,19 +336,48 @@ def _sources(raw: Any) -> tuple[SourceConfig, ...]:
             name=name,
             type=kind,
             url=url,
-            keywords=_str_list(data, "keywords", where),
+            keywords=_keywords(data, where),
             item_selector=_get(data, "item_selector", str, where),
             date_selector=_get(data, "date_selector", str, where),
         )
-        SOURCE_TYPES[kind].validate(source, where)
-        out.append(source)
+        out.append(source)  # its type checks the type and its own options: bot.sources.build_sources
     return tuple(out)
+
+
+def _keywords(data: dict, where: str) -> tuple[str, ...]:
+    """A list of keywords; a string is refused rather than guessed at ('a, b' is one or two?)."""
+    if isinstance(data.get("keywords"), str):
+        words = [w.strip() for w in data["keywords"].split(",") if w.strip()]
+        raise ConfigError(f"config: {where}.keywords: expected a list, e.g. [{', '.join(words)}] "
+                          f"(a string is not split)")
+    return _str_list(data, "keywords", where)
+
+
+def _region(name: str, where: str) -> str:
+    """A region as alerts name it, through its aliases ('Yorkshire & Humber'); unknown: an error."""
+    region = resolve_region(name)
+    if region is None:
+        hint = suggest_region(name)
+        tip = f"did you mean '{hint}'?" if hint else f"allowed: {', '.join(REGIONS)}"
+        raise ConfigError(f"config: {where}: unknown region '{name}' ({tip})")
+    return region
+
+
+_ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]{2,}$")
+
+
+def _address(value: str, where: str) -> str:
+    """An email address, bare or with a display name ('Alerts <alerts@example.org>')."""
+    found = getaddresses([value])
+    if len(found) != 1 or not _ADDRESS.match(found[0][1]) or ("<" in value) != (">" in value):
+        raise ConfigError(f"config: {where}: '{value}' is not an email address")
+    return value
 
 
 def _filters(data: dict, where: str) -> dict:
     return dict(
         directions=_str_list(data, "directions", where, DIRECTIONS),
-        regions=_str_list(data, "regions", where),
+        regions=tuple(_region(r, _join(where, "regions")) for r in _str_list(data, "regions", where)),
         unit_types=_str_list(data, "unit_types", where, UNIT_TYPES),
         include_unknown_region=_get(data, "include_unknown_region", bool, where, False),
     )
@@ -389,7 +437,7 @@ def _email(raw: Any) -> EmailConfig:
         digests.append(_digest(item, f"email.digests[{i}]", names))
     return EmailConfig(
         smtp=smtp,
-        from_addr=_get(data, "from", str, "email", required=True),
+        from_addr=_address(_get(data, "from", str, "email", required=True), "email.from"),
         digests=tuple(digests),
     )
 
@@ -400,7 +448,7 @@ def _digest(raw: Any, where: str, names: set) -> Digest:
     if name in names:
         raise ConfigError(f"config: {where}.name: duplicate digest name '{name}'")
     names.add(name)
-    to = _str_list(data, "to", where)
+    to = tuple(_address(a, f"{where}.to") for a in _str_list(data, "to", where))
     if not to:
         raise ConfigError(f"config: {where}.to: at least one recipient is required")
     tz = _get(data, "timezone", str, where, DEFAULT_TIMEZONE)
@@ -410,12 +458,8 @@ def _digest(raw: Any, where: str, names: set) -> Digest:
         raise ConfigError(f"config: {where}.timezone: unknown time zone '{tz}'") from None
     schedule = str(_get(data, "schedule", str, where, "0 8 * * 1")).strip()
     if schedule != "immediate":
-        from bot.digest import cron_trigger  # standard crontab weekdays (0/7 = Sunday)
-
         try:
-            trigger = cron_trigger(schedule, tz)
-            if trigger.get_next_fire_time(None, datetime.now(ZoneInfo(tz))) is None:
-                raise ValueError("it never fires")
+            cron.check(schedule, tz)
         except ValueError as e:
             raise ConfigError(f"config: {where}.schedule: not a valid cron expression ({e})") from None
     return Digest(
@@ -426,3 +470,17 @@ def _digest(raw: Any, where: str, names: set) -> Digest:
         send_empty=_get(data, "send_empty", bool, where, False),
         **_filters(data, where),
     )
+
+
+def _publish(raw: Any, base_dir: Path) -> PublishConfig:
+    data = _section(raw, "publish", _PUBLISH_KEYS)
+    out_dir = _get(data, "out_dir", str, "publish", required=True).strip()
+    if not out_dir:
+        raise ConfigError("config: publish.out_dir: must name a folder")
+    out_dir = Path(out_dir)
+    base_url = _get(data, "base_url", str, "publish")
+    if base_url is not None:
+        if not re.match(r"(?i)^https?://[^/\s]+", base_url):
+            raise ConfigError("config: publish.base_url: must be an http(s) URL")
+        base_url = base_url if base_url.endswith("/") else base_url + "/"
+    return PublishConfig(out_dir=out_dir if out_dir.is_absolute() else base_dir / out_dir, base_url=base_url)
