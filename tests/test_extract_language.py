@@ -236,3 +236,54 @@ def test_a_headline_restating_the_body_is_not_a_second_unit():
     text = ("Probation in the north-west rated 'Good'\n"
             "Wirral Probation Delivery Unit has received an overall rating of 'Good' from HM Inspectorate of Probation.")
     assert [u.name for u in extract(text).units] == ["Wirral PDU"]
+
+
+# --- a sweep of phrasings, each with the unit and rating (and previous) a careful reader gives ------
+
+SWEEP = [
+ ("Anyshire youth offending service judged inadequate\nInspectors have judged Sefton's youth offending service to be inadequate.", ("Sefton YJS","Inadequate")),
+ ("Wirral PDU inspected\nThe PDU received a 'Good' grade overall, HM Inspectorate of Probation said.", ("Wirral PDU","Good")),
+ ("Wirral PDU inspected\nOverall, the PDU was rated as Requires Improvement.", ("Wirral PDU","Requires improvement")),
+ ("HM Inspectorate of Probation has rated Sefton YJS as Outstanding, its highest rating.", ("Sefton YJS","Outstanding")),
+ ("The inspectorate gave Wirral PDU a rating of 'Requires Improvement' after visiting in May.", ("Wirral PDU","Requires improvement")),
+ ("Wirral PDU is rated 'Good' following its latest inspection by HM Inspectorate of Probation.", ("Wirral PDU","Good")),
+ ("Wirral PDU has been given a 'requires improvement' verdict by HM Inspectorate of Probation.", ("Wirral PDU","Requires improvement")),
+ ("Wirral PDU achieved a 'Good' rating from HM Inspectorate of Probation.", ("Wirral PDU","Good")),
+ ("Wirral PDU was downgraded to 'Requires improvement' from 'Good' by inspectors.", ("Wirral PDU","Requires improvement","Good")),
+ ("Wirral PDU slipped from 'Good' to 'Requires improvement' in its latest inspection.", ("Wirral PDU","Requires improvement","Good")),
+ ("Wirral PDU has retained its 'Good' rating after a new inspection by HM Inspectorate of Probation.", ("Wirral PDU","Good","Good")),
+ ("Staff at Wirral PDU, rated 'Good' in 2019, are to strike over pay, the union said.", None),
+ ("Ofsted judged Sefton's children's services 'Good'; the youth justice service was not inspected.", None),
+ ("If Wirral PDU is rated 'Inadequate' again, ministers will intervene, a spokesperson said.", None),
+ ("Inspectors will return to Wirral PDU next year to see whether it can be rated 'Good'.", None),
+ ("Thematic inspection of work with women\nInspectors visited Wirral PDU, which was rated 'Good' last year, and three other units.", None),
+ ("Annual report 2024\nOf the 12 PDUs inspected, three were rated 'Good', including Wirral PDU.", None),
+ ("HMP Liverpool was rated 'poor' by HM Inspectorate of Prisons. Liverpool probation staff work there.", None),
+ ("The Wirral community health trust was rated 'Requires improvement' by the CQC. It works with Wirral PDU.", None),
+ ("Merseyside Police was graded 'Good' by HMICFRS, which praised its work with the Wirral probation service.", None),
+ ("Wirral PDU 'requires improvement', say inspectors\nThe report was published today.", ("Wirral PDU","Requires improvement")),
+ ("Wirral PDU was assessed as requiring improvement by HM Inspectorate of Probation.", ("Wirral PDU","Requires improvement")),
+ ("Inspection of Wirral PDU\nOverall rating for Wirral PDU: Requires improvement", ("Wirral PDU","Requires improvement")),
+ ("Wirral PDU has been rated 'Good' - up from 'Requires improvement' at its last inspection in 2021.", ("Wirral PDU","Good","Requires improvement")),
+ ("Sefton Youth Justice Service has been rated 'Outstanding' in every area by HM Inspectorate of Probation.", ("Sefton YJS","Outstanding")),
+ ("Wirral PDU avoided the lowest rating, inspectors said, but was told it must improve.", None),
+ ("Wirral PDU remains 'Inadequate' after its second inspection by HM Inspectorate of Probation.", ("Wirral PDU","Inadequate","Inadequate")),
+ ("The Chief Inspector said Wirral PDU was not yet good, rating it 'Requires improvement'.", ("Wirral PDU","Requires improvement")),
+ ("Sefton YJS is one of the best in the country, rated 'Outstanding' by HM Inspectorate of Probation.", ("Sefton YJS","Outstanding")),
+ ("Probation leaders in Wirral hope the PDU will be rated 'Good' at its next inspection.", None),
+ ("Wirral PDU was rated 'Good' for its leadership but 'Inadequate' overall.", ("Wirral PDU","Inadequate")),
+ ("Sefton YJS was inspected in March. Inspectors rated the service 'Good' overall, with 'Outstanding' resettlement work.", ("Sefton YJS","Good")),
+ ("A report by HM Inspectorate of Probation found Sefton youth justice service to be good.", ("Sefton YJS","Good")),
+ ("Council papers\nMembers noted that Sefton YJS had been rated 'Good' in 2022 and that a new inspection is due.", None),
+ ("Wirral PDU given 'inadequate' rating\nHM Inspectorate of Probation found serious problems.", ("Wirral PDU","Inadequate")),
+]
+
+
+@pytest.mark.parametrize("text, want", SWEEP, ids=[t[:40] for t, _ in SWEEP])
+def test_phrasing_sweep(text, want):
+    result = extract(text)
+    got = None
+    if result.is_inspection and result.units:
+        u = result.units[0]
+        got = (u.name, u.rating) + ((u.previous_rating,) if want and len(want) == 3 else ())
+    assert got == want

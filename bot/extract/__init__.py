@@ -49,7 +49,7 @@ def _read(text: str, title: str | None, published: str | None) -> tuple[Extracti
     previous = find_previous(sents, main)
     masked = [p.span for p in previous if p.rating]
     rated = _asserted(sents, find_ratings(sents, masked) + find_phrases(sents, masked))
-    rated += _headline_and_table(body, title or "", rated)
+    rated += _headline_and_table(body, title or "", rated, masked)
     lead = _lead_unit(rated, main)
     if lead != main:  # the unit whose rating the text states is the one it is about
         main, previous = lead, find_previous(sents, lead)
@@ -149,14 +149,15 @@ def _asserted(sents, rated: list[Rated]) -> list[Rated]:
     return out
 
 
-def _headline_and_table(body: str, title: str, rated: list[Rated]) -> list[Rated]:
+def _headline_and_table(body: str, title: str, rated: list[Rated], masked=()) -> list[Rated]:
     """Weaker signals used only when no sentence states the rating: headline, ratings table."""
     if any(r.primary for r in rated):
         return []
 
     other_body = by_another_body(title)
     found = [canonical_rating(m.group("r")) for m in re.finditer(Q, title, re.I)
-             if m.group("qq") and not other_body and asserted(before(title, m.start()), title[m.end():])]
+             if m.group("qq") and not other_body and asserted(before(title, m.start()), title[m.end():])
+             and not (body.startswith(title) and any(a <= m.start("r") < b for a, b in masked))]  # a past rating
     units = find_mentions(title) or find_bare(title)
     if len(set(found)) == 1 and units:  # "What 'good' looks like" names no unit: not a rating
         return [Rated(units[0].unit, found[0], Strength.WEAK, 0, rule="headline", confidence=INFERRED)]

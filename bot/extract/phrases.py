@@ -53,6 +53,16 @@ PHRASES = (
          ["a new report has upgraded it to 'Requires improvement'", "raised the overall rating from 'Good' to "
           "'Outstanding'"],
          ["moved to a new office", "raised concerns about good practice"]),
+    rule("overall-rating-for-x-colon",
+         rf"\boverall\s+rating\s+(?:for|of)\s+(?P<obj>[^:\n]{{3,90}}?)\s*[:–-]\s*{Q}",
+         "'Overall rating for X: Y', as report pages set it out",
+         ["Overall rating for Anytown PDU: Requires improvement"], ["Overall rating for the region is pending"],
+         named_only=True),
+    rule("kept-its-rating",
+         rf"\b(?:retain|maintain|kept|keep|held\s+on\s+to|hold\s+on\s+to|hang\s+on\s+to|hung\s+on\s+to)(?:s|ed|ing)?\s+"
+         rf"(?:its|their|the)\s+{Q}\s+(?:overall\s+)?(?:rating|grade)",
+         "a unit that kept its rating holds it now (and held it before)",
+         ["Anytown PDU has retained its 'Good' rating"], ["kept its good staff"], through_mask=True),
     rule("raised-the-rating-of-x",
          rf"\b(?:raised|lifted|upgraded|improved|lowered|downgraded|cut|dropped)\s+(?:the|its|their)\s+(?:overall\s+)?"
          rf"(?:rating|grade)\s+(?:of|for)\s+(?P<obj>[^.'\"]{{3,90}}?)\s+(?:from\s+{_FROM}\s+)?to\s+{Q}",
@@ -121,7 +131,8 @@ def find_phrases(sents: list[Sentence], masked: list[tuple[int, int]]) -> list[R
         for r in PHRASES:
             for m in r.finditer(s.text):
                 pos = s.start + m.start("r")
-                if _masked(pos, masked) or (not r.meta.get("named_only") and _FOR_ASPECT.match(s.text[m.end():])):
+                if (_masked(pos, masked) and not r.meta.get("through_mask")) or (
+                        not r.meta.get("named_only") and _FOR_ASPECT.match(s.text[m.end():])):
                     continue
                 out += _read(r, s, m, pos)
         out += _scale_ends(s)

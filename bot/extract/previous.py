@@ -82,6 +82,14 @@ _PREV_RULES = (
          "'their previous rating of X' names the previous rating",
          ["have improved on their previous rating of inadequate", "The previous rating was 'Good'"],
          ["the previous report"]),
+    rule("moved-to-from",
+         r"\b" +
+         rf"(?:downgraded|upgraded|raised|lowered|moved|dropped|fallen|fell|slipped|risen|rose|improved|declined)\s+"
+         rf"(?:(?:up|down)\s+)?to\s+['\"]?(?:{RATING_WORDS})['\"]?[.,]?['\"]?\s+from\s+(?:a\s+|an\s+|its\s+|their\s+)?"
+         rf"(?:previous\s+)?{Q}",
+         "'downgraded to Y from X': X is the previous rating",
+         ["was downgraded to 'Requires improvement' from 'Good'"], ["was downgraded to 'Requires improvement'"],
+         subject_is_unit=True, mask_from_rating=True),
     rule("years-ago",
          r"\b" +
          rf"(?:(?:two|three|four|five|six|seven|\d+)\s+years|a\s+year|(?:\w+\s+)?months)\s+ago,?\s+[^.]{{0,80}}?"
@@ -286,7 +294,9 @@ def find_previous(sents: list[Sentence], main: Unit | None) -> list[Previous]:
                 date = m.groupdict().get("d") or _sentence_date(s.text)
                 unit = _subject_unit(before(s.text, m.start()), s.context)
                 kind = _kind(s.text, unit, main)
-                out.append(Previous(rating, date, unit, kind, (s.start + m.start(), s.start + m.end()), rx.name))
+                # a rule whose match holds the current rating too masks only from the previous one
+                start = m.start("r") if rx.meta.get("mask_from_rating") else m.start()
+                out.append(Previous(rating, date, unit, kind, (s.start + start, s.start + m.end()), rx.name))
         if _FORMER.search(s.text):
             # "response to an 'Inadequate' rating, when they were part of the former X YJS"
             for m in _FORMER_RATING.finditer(s.text):

@@ -182,8 +182,10 @@ def _each(units: list, rating: str, strength: Strength, pos: int, name: str, pri
 
 
 # "We have rated X as ...", "found X to be ...", "gave X a ... rating": the object is the unit.
+# An object phrase: no sentence end and no quote, but a possessive ("Sefton's service") is fine.
+_OBJ = r"(?:[^.'\"]|(?<=\w)'(?=s\b))"
 _ACTIVE_RE = re.compile(
-    rf"\b(?:(?:rated|found|judged|considered|assess(?:ed|es|ing)?|branded|labelled|declared|deemed)\s+(?P<obj>[^.'\"]{{3,90}}?)\s+(?:as\s+|to\s+be\s+)?|(?:gave|awarded|given)\s+(?P<obj2>[^.'\"]{{3,90}}?)\s+"
+    rf"\b(?:(?:rated|found|judged|considered|assess(?:ed|es|ing)?|branded|labelled|declared|deemed)\s+(?P<obj>{_OBJ}{{3,90}}?)\s+(?:as\s+|to\s+be\s+)?|(?:gave|awarded|given)\s+(?P<obj2>{_OBJ}{{3,90}}?)\s+"
     rf"an?\s+(?:overall\s+)?(?=['\"]?(?:{RATING_WORDS})['\"]?\s+rating)){Q}(?!\s+overall)", _I)
 
 
