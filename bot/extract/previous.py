@@ -90,6 +90,12 @@ _PREV_RULES = (
          "'downgraded to Y from X': X is the previous rating",
          ["was downgraded to 'Requires improvement' from 'Good'"], ["was downgraded to 'Requires improvement'"],
          subject_is_unit=True, mask_from_rating=True),
+    rule("last-time-it-was-rated",
+         r"\b" +
+         rf"(?:(?:the\s+)?last\s+time|on\s+its\s+last\s+visit|before\s+that),?[^.]{{0,40}}?\b(?:it|they|the\s+\w+)\s+"
+         rf"(?:was|were|had\s+been)\s+(?:rated|judged|graded)\s+(?:as\s+)?{Q}",
+         "'Last time, it was rated X': the previous rating",
+         ["Last time, in 2021, it was rated 'Inadequate'."], ["This time it was rated 'Good'."]),
     rule("years-ago",
          r"\b" +
          rf"(?:(?:two|three|four|five|six|seven|\d+)\s+years|a\s+year|(?:\w+\s+)?months)\s+ago,?\s+[^.]{{0,80}}?"
@@ -266,7 +272,10 @@ _FORMER_RATING = rule(
 _RATED_CHAIN = _PREV_RULES + (_CLAUSE_YEAR,)
 _STAYED = re.compile(
     r"(?:overall\s+)?rating\s+(?:has\s+)?(?:stayed|stays|remained|remains)\s+the\s+same|"
-    r"(?:overall\s+)?rating\s+(?:is|was|has\s+been)\s+unchanged", _I)
+    r"(?:overall\s+)?rating\s+(?:is|was|has\s+been)\s+unchanged|"
+    # "the same rating it received at its last inspection"
+    r"\bthe\s+same\s+(?:overall\s+)?(?:rating|grade)\s+(?:as\s+|that\s+)?(?:it|they)?\b[^.]{0,40}?"
+    r"(?:last|previous)\s+(?:inspection|time)", _I)
 _REMAINS = re.compile(
     rf"\b(?:(?:remains?|remained|still|continues?\s+to\s+be)\s+(?:rated\s+)?|again\s+(?:been\s+)?(?:rated|judged|graded)\s+(?:as\s+)?|"
     rf"again\s+received\s+an?\s+(?:overall\s+)?(?:rating\s+of\s+)?|(?:second|third|fourth)\s+consecutive\s+|"

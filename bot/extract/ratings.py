@@ -90,7 +90,10 @@ _SIBLING_RULES = (
 )
 # A rating followed by "for their leadership" is a sub-rating, not the overall one.
 _FOR_ASPECT = re.compile(r"^\W{0,3}\s*(?:rating\s+)?(?:(?:specifically|separately|only)\s+)?for\s+"
-                         r"(?!(?:the|a)\s+(?:first|second|third|fourth|further|consecutive)|\d)", _I)
+                         r"(?!(?:the|a)\s+(?:first|second|third|fourth|further|consecutive)|\d)"
+                         # "'Good' in two standards", "'Inadequate' in three of its areas": standard-level
+                         r"|^\W{0,3}\s*in\s+(?:\w+\s+){0,3}?(?:standards?|areas?|aspects?|categories|domains?|"
+                         r"of\s+(?:the|its|their)\s+(?:\w+\s+)?(?:standards|areas|aspects))\b", _I)
 _TYPE_NOUN = (r"(?:pdu|service|unit|region|yjs|yos|yot|crc|division|probation\s+service|company|organisation|"
               r"youth\s+justice\s+service|youth\s+offending\s+(?:service|team)|probation\s+delivery\s+unit)")
 _KIND_NOUNS = (("other", r"company|crc|organisation|provider|firm"), ("PDU", r"pdu|probation\s+delivery\s+unit"),
@@ -109,7 +112,8 @@ def generic_kind(phrase: str) -> str | None:
 
 # "the PDU", "this service", and a news lead's "A youth offending service" (the headline's unit)
 _GENERIC = re.compile(
-    rf"(?:(?:the|this|that|its)\s+(?:\w+\s+)?{_TYPE_NOUN}|^\s*an?\s+(?:\w+\s+){{0,2}}{_TYPE_NOUN})"
+    rf"(?:(?:the|this|that|its)\s+(?:\w+\s+)?{_TYPE_NOUN}|^\s*an?\s+(?:\w+\s+){{0,2}}{_TYPE_NOUN}"
+    rf"(?:\s+(?:in|for|covering|serving)\s+[^,;]{{1,40}}?)?)"
     rf"\s*,?(?:\s+(?:has|have|had))?\s*$"
     r"|\b(?:it|they|we|inspectors)(?:\s+(?:has|have|had))?\s*$", _I)
 # "... we rated as 'Good'", "inspectors judged 'Good'": active voice, the thing rated stands elsewhere
