@@ -287,3 +287,37 @@ def test_phrasing_sweep(text, want):
         u = result.units[0]
         got = (u.name, u.rating) + ((u.previous_rating,) if want and len(want) == 3 else ())
     assert got == want
+
+
+SWEEP_2 = [
+ # news lead styles
+ ("Youth justice team praised\nA youth justice team in Merseyside has been rated 'Outstanding' by inspectors.\nSefton Youth Justice Service was praised for its work.", ("Sefton YJS","Outstanding")),
+ ("Probation service 'inadequate'\nThe probation service in Bolton has been rated inadequate, the lowest possible grade.", ("Bolton PDU","Inadequate")),
+ ("Bolton probation rated good\nBolton's probation service has been given a good rating by the inspectorate.", ("Bolton PDU","Good")),
+ ("Inspectors: Bolton probation 'requires improvement'\nBolton probation delivery unit requires improvement, according to a report.", ("Bolton PDU","Requires improvement")),
+ ("Wigan PDU has been graded as 'Requires Improvement', the second of four grades, by HM Inspectorate of Probation.", ("Wigan PDU","Requires improvement")),
+ ("HM Inspectorate of Probation rated Wigan PDU 'Good'. Last time, in 2021, it was rated 'Inadequate'.", ("Wigan PDU","Good","Inadequate")),
+ ("Wigan PDU has improved to 'Good' from 'Inadequate', HM Inspectorate of Probation said.", ("Wigan PDU","Good","Inadequate")),
+ ("Wigan PDU has moved up two grades to 'Good', inspectors said. It was previously rated 'Inadequate'.", ("Wigan PDU","Good","Inadequate")),
+ ("Wigan PDU was rated 'Good', the same rating it received at its last inspection in 2021.", ("Wigan PDU","Good","Good")),
+ # traps
+ ("Wigan PDU staff protest\nUnion members at Wigan PDU, which inspectors rated 'Requires improvement' last year, walked out today.", None),
+ ("Ofsted inspection: Sefton children's services 'Outstanding'\nSefton Council's children's services have been rated 'Outstanding' by Ofsted. The youth justice service was praised.", None),
+ ("Sefton YJS could face an 'Inadequate' rating when inspectors return, councillors warned.", None),
+ ("Wigan PDU is expected to be rated 'Good' when the report is published next month.", None),
+ ("Wigan PDU hopes to achieve a 'Good' rating at its next inspection.", None),
+ ("Wigan PDU will be inspected next year. It was rated 'Good' in 2019.", None),
+ ("League table: how probation services were rated\nWigan PDU: Good\nBolton PDU: Inadequate\nSalford PDU: Requires improvement", None),
+ ("Committee report: Youth Justice Plan 2024-25\nThe YJS was last inspected in 2022 and rated 'Good'. The plan sets priorities for the year.", None),
+ ("Sign up to our newsletter\nGet the latest news\nWigan PDU rated 'Good'\nRead more\nCouncil tax to rise by 5%\nThe council has approved a rise in council tax.", None),
+ ("HMIP found Wigan prison's wings dirty and rated safety 'poor'. Inmates complained about food.", None),
+ ("Wigan PDU was not rated 'Inadequate' despite concerns, because inspectors found improvement.", None),
+ ("Probation inspection results\nHM Inspectorate of Probation has rated Salford PDU 'Good' and Bolton PDU 'Inadequate'.", ("Salford PDU","Good")),
+ ("The inspection rated Bolton PDU's leadership as 'Good' and its casework as 'Inadequate'.", None),
+ ("Wigan PDU was found to be 'Good' in two standards and 'Requires improvement' in the rest.", None),
+]
+
+
+@pytest.mark.parametrize("text, want", SWEEP_2, ids=[t[:40] for t, _ in SWEEP_2])
+def test_phrasing_sweep_2(text, want):
+    test_phrasing_sweep(text, want)

@@ -94,7 +94,7 @@ _FOR_ASPECT = re.compile(r"^\W{0,3}\s*(?:rating\s+)?(?:(?:specifically|separatel
                          # "'Good' in two standards", "'Inadequate' in three of its areas": standard-level
                          r"|^\W{0,3}\s*in\s+(?:\w+\s+){0,3}?(?:standards?|areas?|aspects?|categories|domains?|"
                          r"of\s+(?:the|its|their)\s+(?:\w+\s+)?(?:standards|areas|aspects))\b", _I)
-_TYPE_NOUN = (r"(?:pdu|service|unit|region|yjs|yos|yot|crc|division|probation\s+service|company|organisation|"
+_TYPE_NOUN = (r"(?:pdu|service|unit|team|region|yjs|yos|yot|crc|division|probation\s+service|company|organisation|"
               r"youth\s+justice\s+service|youth\s+offending\s+(?:service|team)|probation\s+delivery\s+unit)")
 _KIND_NOUNS = (("other", r"company|crc|organisation|provider|firm"), ("PDU", r"pdu|probation\s+delivery\s+unit"),
                ("YJS", r"yjs|yos|yot|youth\s+(?:justice|offending)\s+(?:service|team)"), ("region", r"region|division"))
