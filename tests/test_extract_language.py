@@ -321,3 +321,35 @@ SWEEP_2 = [
 @pytest.mark.parametrize("text, want", SWEEP_2, ids=[t[:40] for t, _ in SWEEP_2])
 def test_phrasing_sweep_2(text, want):
     test_phrasing_sweep(text, want)
+
+
+SWEEP_3 = [
+ # full-report-like page with ratings table
+ ("An inspection of probation services in Salford\nHM Inspectorate of Probation, May 2024\nRatings\nSalford PDU\tScore\t9/24\nOverall rating\tRequires improvement\n1.1 Leadership\tGood\n2.1 Assessment\tInadequate", ("Salford PDU","Requires improvement")),
+ # GOV.UK style
+ ("Press release\nOldham PDU rated 'Good' by HM Inspectorate of Probation\nOldham Probation Delivery Unit has received an overall rating of 'Good'.\nPublished 3 June 2024", ("Oldham PDU","Good")),
+ # Welsh YOS
+ ("Cardiff Youth Justice Service rated 'Good'\nInspectors judged the service to be good overall.", ("Cardiff YJS","Good")),
+ # 'marked' / 'scored'
+ ("Oldham PDU has been marked as 'Inadequate' by inspectors from HM Inspectorate of Probation.", ("Oldham PDU","Inadequate")),
+ ("Inspectors have ranked Oldham PDU as 'Requires improvement'.", ("Oldham PDU","Requires improvement")),
+ ("Oldham PDU was handed an 'Inadequate' rating by HM Inspectorate of Probation.", ("Oldham PDU","Inadequate")),
+ ("Oldham PDU has earned a 'Good' rating from HM Inspectorate of Probation.", ("Oldham PDU","Good")),
+ ("Oldham PDU: rated 'Good'. The inspectorate published its report today.", ("Oldham PDU","Good")),
+ # past reports in passing, with a new unit
+ ("Rochdale PDU has been rated 'Good'. Neighbouring Oldham PDU, inspected last year, was rated 'Inadequate'.", ("Bury and Rochdale PDU","Good")),
+ # news traps
+ ("Oldham MP calls for more probation staff\nThe MP said Oldham's probation service, which was rated 'Inadequate' in 2023, needed investment.", None),
+ ("Probation officer jailed\nA former officer at Oldham PDU was jailed for fraud. The unit was rated 'Good' in its 2022 inspection.", None),
+ ("Inspectorate to visit Oldham\nHM Inspectorate of Probation will inspect Oldham PDU next month. Its previous rating was 'Requires improvement'.", None),
+ ("Oldham PDU: 'We are determined to be rated Good'\nThe head of service set out her plans.", None),
+ ("Blog: what makes an 'Outstanding' youth justice service?\nSefton YJS, rated 'Outstanding' in 2023, shows the way.", None),
+ ("Care Inspectorate Wales rated the council's children's services 'Good'. Cardiff youth justice service staff were also praised.", None),
+ ("Estyn report: Cardiff pupil referral unit 'Good'\nEstyn has judged the unit good. Many of its pupils are known to Cardiff YOS.", None),
+ ("HMICFRS rated the force 'requires improvement' in preventing crime; its youth offending work with Cardiff YOS was praised.", None),
+]
+
+
+@pytest.mark.parametrize("text, want", SWEEP_3, ids=[t[:40] for t, _ in SWEEP_3])
+def test_phrasing_sweep_3(text, want):
+    test_phrasing_sweep(text, want)

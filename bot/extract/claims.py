@@ -41,7 +41,8 @@ def by_another_body(sentence: str) -> bool:
 NOT_ASSERTED = rule(
     "not-asserted",
     r"(?:\b(?:not|never|no\s+longer|could|would|might|should|must|(?-i:may)|aim(?:s|ing)?|hop(?:e|es|ing)|"
-    r"wants?|wanting|expect(?:s|ed|ing)?|likely\s+to|bid\s+to|sights\s+on|goal\s+(?:is|of)|ambition|target|"
+    r"wants?|wanting|expect(?:s|ed|ing)?|likely\s+to|bid\s+to|sights\s+on|determined\s+to|determination|plans?\s+to|planning\s+to|intends?\s+to|"
+    r"striv(?:e|es|ing)|working\s+towards?|push(?:es|ing)?\s+(?:for|to)|goal\s+(?:is|of)|ambition|target|"
     r"claim(?:s|ed)?|rumou?r(?:s|ed)?|alleg(?:e|es|ed)|speculat\w*|predict(?:s|ed)?|fear(?:s|ed)?|"
     r"at\s+risk\s+of|risks?\s+being|avoid(?:ed|s|ing)?|escaped?|if|unless|whether|until|when\s+inspectors\s+return|"
     r"next\s+inspection|in\s+future)\b|n't\b)[^,;:–()]*$",

@@ -96,6 +96,12 @@ _PREV_RULES = (
          rf"(?:was|were|had\s+been)\s+(?:rated|judged|graded)\s+(?:as\s+)?{Q}",
          "'Last time, it was rated X': the previous rating",
          ["Last time, in 2021, it was rated 'Inadequate'."], ["This time it was rated 'Good'."]),
+    rule("rated-in-its-year-inspection",
+         r"\b" +
+         rf"{_VERB}\s+(?:as\s+)?{Q},?\s+(?:in|at|after|following)\s+(?:its|their|the|an?)\s+(?P<d>{DATE})\s+"
+         rf"(?:inspection|report|visit)",
+         "a rating dated by a past year's inspection ('rated Good in its 2022 inspection')",
+         ["The unit was rated 'Good' in its 2022 inspection."], ["The unit was rated 'Good' in its inspection."]),
     rule("years-ago",
          r"\b" +
          rf"(?:(?:two|three|four|five|six|seven|\d+)\s+years|a\s+year|(?:\w+\s+)?months)\s+ago,?\s+[^.]{{0,80}}?"

@@ -282,7 +282,11 @@ def _resolve(name: str, kind: str, suffix: str) -> Unit | None:
 def _trim_stop(words: list[str]) -> str:
     """Drop leading generic words ('An Inspection Of ...') from a name not in the gazetteer."""
     i = 0
-    while i < len(words) and (words[i].casefold() in _STOP or words[i].casefold() in _CONNECTORS):
+    def generic(word: str) -> bool:  # quotes aside: "'Outstanding'" is a rating word, never a name
+        w = word.strip("'\"").casefold()
+        return not w or w in _STOP or w in _CONNECTORS
+
+    while i < len(words) and generic(words[i]):
         i += 1
     rest = [w for w in words[i:]]
     while rest and rest[-1].casefold() in _CONNECTORS:
