@@ -276,17 +276,25 @@ _FORMER_RATING = rule(
     "in a sentence about a former body, its rating is the predecessor's",
     ["an 'Inadequate' rating, when it was part of the former trust"], ["a rating of good"])
 _RATED_CHAIN = _PREV_RULES + (_CLAUSE_YEAR,)
-_STAYED = re.compile(
+_STAYED = rule(
+    "rating-unchanged",
     r"(?:overall\s+)?rating\s+(?:has\s+)?(?:stayed|stays|remained|remains)\s+the\s+same|"
     r"(?:overall\s+)?rating\s+(?:is|was|has\s+been)\s+unchanged|"
     # "the same rating it received at its last inspection"
     r"\bthe\s+same\s+(?:overall\s+)?(?:rating|grade)\s+(?:as\s+|that\s+)?(?:it|they)?\b[^.]{0,40}?"
-    r"(?:last|previous)\s+(?:inspection|time)", _I)
-_REMAINS = re.compile(
+    r"(?:last|previous)\s+(?:inspection|time)",
+    "'the rating stayed the same': the previous rating is the current one",
+    ['its overall rating has remained the same', 'the same rating it received at its last inspection'],
+    ['the rating changed'], flags=_I)
+_REMAINS = rule(
+    "remains",
     rf"\b(?:(?:remains?|remained|still|continues?\s+to\s+be)\s+(?:rated\s+)?|again\s+(?:been\s+)?(?:rated|judged|graded)\s+(?:as\s+)?|"
     rf"again\s+received\s+an?\s+(?:overall\s+)?(?:rating\s+of\s+)?|(?:second|third|fourth)\s+consecutive\s+|"
     rf"(?=['\"]?(?:{RATING_WORDS})['\"]?\s+"
-    rf"(?:rating\s+)?(?:again\b|for\s+(?:a|the)\s+(?:second|third|fourth)\s+(?:time|consecutive)))){Q}", _I)
+    rf"(?:rating\s+)?(?:again\b|for\s+(?:a|the)\s+(?:second|third|fourth)\s+(?:time|consecutive)))){Q}",
+    "'remains Inadequate', 'rated Good again': the rating kept",
+    ["the service remains 'Inadequate'", "rated 'Good' for the second time"],
+    ['remains committed'], flags=_I)
 _DRAGGED = re.compile(r"\b(?:dragg|pull|brought|bring|would\s+have)\w*\b[^.]{0,40}$", _I)
 _LAST_DATE = re.compile(
     rf"(?:last|previous(?:ly)?)\s+(?:inspect(?:ed|ion)|visited)\b[^.]{{0,70}}?\bin\s+(?P<d>{DATE})\b|"
@@ -397,7 +405,8 @@ def _dedupe(prevs: list[Previous]) -> list[Previous]:
 
 # --- first inspections -----------------------------------------------------------------
 
-_FIRST = re.compile(
+_FIRST = rule(
+    "first-inspection",
     r"\bfirst\s+[^.]{0,60}?inspection\s+(?:(?:of|in|at|for)\s+[^.]{0,90}?)?since\s+[^.]{0,50}?"
     r"\b(?:re-?)?(?:unification|unified|established|created|formed|set\s+up|brought\s+back|"
     r"public\s+ownership|brought\s+in-house)\b"
@@ -409,7 +418,10 @@ _FIRST = re.compile(
     r"|\bfirst\s+time\s+(?:the\s+\w+|it|they|this\s+\w+)\s+(?:has|have)\s+been\s+inspected\s+since\s+[^.]{0,60}?"
     r"\b(?:unif|public\s+ownership|establish|creat|form)"
     r"|\b(?:neither|none|not)\b[^.]{0,40}?\b(?:had|has|have)\s+(?:previously\s+)?been\s+inspected\s+since\s+"
-    r"[^.]{0,60}?\b(?:re-?unif|unification|public\s+ownership|establish|creat|form)", _I)
+    r"[^.]{0,60}?\b(?:re-?unif|unification|public\s+ownership|establish|creat|form)",
+    "the unit's own first inspection (not the first under a new methodology)",
+    ['its first inspection since it was created in 2021'],
+    ['its first inspection under the new framework'], flags=_I)
 _ALL_FIRST = re.compile(r"\b(?:neither|none|both|each|all)\b[^.]{0,40}?\binspected\b", _I)
 
 

@@ -59,7 +59,8 @@ _OVERALL_RULES = (
          ["the overall rating for the Anytown PDU is 'Good'"],
          ["the overall rating for the region is not yet known"]),
 )
-_RATED_RE = re.compile(
+_RATED_RE = rule(
+    "x-was-rated",
     rf"(?:(?:is|was|are|were|has\s+been|have\s+been|had\s+been|been|being)\s+)?"
     rf"(?:(?:therefore|now|each|both|all|also|again|officially|today)\s+)*"
     rf"(?:rated|judged|graded|assessed|found\s+to\s+be|deemed|declared|branded|labelled|"
@@ -68,7 +69,10 @@ _RATED_RE = re.compile(
     rf"(?:improved|risen|rose|climbed|dropped|fallen|fell|slipped|declined|downgraded|upgraded|jumped|leapt|leaped|"
     rf"moved|gone)\s+(?:(?:its|their|the)\s+(?:overall\s+)?rating\s+)?(?:(?:up|down)\s+)?(?:(?:one|two|three|a)\s+"
     rf"(?:grades?|levels?|places?),?\s+)?from\s+['\"]?(?:{RATING_WORDS})['\"]?\s+to)\s+"
-    rf"(?:as\s+|to\s+be\s+|to\s+(?=['\"]?requir))?{Q}", _I)
+    rf"(?:as\s+|to\s+be\s+|to\s+(?=['\"]?requir))?{Q}",
+    "a unit (named, or 'the PDU') 'was rated', 'has been judged', or moved 'from X to' a rating",
+    ["Anytown PDU has been rated 'Good'", "the service has improved from 'Inadequate' to 'Good'"],
+    ['rated highly'], flags=_I)
 _SIBLING_RULES = (
     rule("sibling-which-received",
          rf",?\s*which\s+(?:also\s+|both\s+|all\s+|each\s+)*(?:received|was\s+given|achieved|got)\s+an?\s+"
@@ -188,9 +192,13 @@ def _each(units: list, rating: str, strength: Strength, pos: int, name: str, pri
 # "We have rated X as ...", "found X to be ...", "gave X a ... rating": the object is the unit.
 # An object phrase: no sentence end and no quote, but a possessive ("Sefton's service") is fine.
 _OBJ = r"(?:[^.'\"]|(?<=\w)'(?=s\b))"
-_ACTIVE_RE = re.compile(
+_ACTIVE_RE = rule(
+    "we-rated-x-as",
     rf"\b(?:(?:rated|found|judged|considered|assess(?:ed|es|ing)?|branded|labelled|declared|deemed)\s+(?P<obj>{_OBJ}{{3,90}}?)\s+(?:as\s+|to\s+be\s+)?|(?:gave|awarded|given)\s+(?P<obj2>{_OBJ}{{3,90}}?)\s+"
-    rf"an?\s+(?:overall\s+)?(?=['\"]?(?:{RATING_WORDS})['\"]?\s+rating)){Q}(?!\s+overall)", _I)
+    rf"an?\s+(?:overall\s+)?(?=['\"]?(?:{RATING_WORDS})['\"]?\s+rating)){Q}(?!\s+overall)",
+    "active voice: the object of 'rated', 'found', 'judged', 'gave' is the unit rated",
+    ["Overall, we have rated Anytown PDU as 'Requires improvement'", 'inspectors found the team to be good'],
+    ['rated outstanding by staff'], flags=_I)
 
 
 def _active_in(s: Sentence, masked) -> list[Rated]:
@@ -213,7 +221,12 @@ def _active_in(s: Sentence, masked) -> list[Rated]:
     return out
 
 
-_MORE_OBJ = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?P<obj>[^,.;'\"]{{3,90}}?)\s+(?:as\s+)?{Q}", _I)
+_MORE_OBJ = rule(
+    "and-y-as",
+    rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?P<obj>[^,.;'\"]{{3,90}}?)\s+(?:as\s+)?{Q}",
+    "objects coordinated after a first one: ', B as 'Good' and C as 'Inadequate''",
+    [", Westmoor PDU as 'Good'"],
+    [', and then'], flags=_I)
 
 
 def _aspect(phrase: str) -> bool:
@@ -302,10 +315,14 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
 
 # "Suffolk PDU has received a rating of 'Good'", "was given a 'Good' rating": the subject must name
 # the unit ("Specific areas of their work received an 'Outstanding' rating" does not).
-_RATING_OF_RE = re.compile(
+_RATING_OF_RE = rule(
+    "received-a-rating-of",
     rf"\b(?:received|been\s+given|been\s+awarded|been\s+handed|achieved|was\s+given|was\s+awarded|was\s+handed|"
     rf"handed|earned|secured|gained|got)\s+an?\s+(?:overall\s+)?(?:(?:rating|grade)\s+of\s+|"
-    rf"(?=['\"]?(?:{RATING_WORDS})['\"]?\s+(?:overall\s+)?(?:rating|grade))){Q}", _I)
+    rf"(?=['\"]?(?:{RATING_WORDS})['\"]?\s+(?:overall\s+)?(?:rating|grade))){Q}",
+    "a named subject 'received a rating of' or 'was given a ... rating'",
+    ["Anytown PDU has received a rating of 'Good'", "was given a 'Good' rating"],
+    ['received good news'], flags=_I)
 
 
 def _rating_of_in(s: Sentence, masked) -> list[Rated]:
@@ -324,7 +341,12 @@ def _rating_of_in(s: Sentence, masked) -> list[Rated]:
     return out
 
 
-_REQUIRES_RE = re.compile(r"\b(?P<r>requir(?:es|ed|e)\s+improvement)\b(?!\s+(?:in|to|with|across|for|on|around)\b)", _I)
+_REQUIRES_RE = rule(
+    "x-requires-improvement",
+    r"\b(?P<r>requir(?:es|ed|e)\s+improvement)\b(?!\s+(?:in|to|with|across|for|on|around)\b)",
+    "'requires improvement' used as the verb: 'Anytown PDU requires improvement'",
+    ['Anytown PDU requires improvement, inspectors said'],
+    ['requires improvement in its case records'], flags=_I)
 
 
 def _requires_in(s: Sentence, masked) -> list[Rated]:

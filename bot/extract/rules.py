@@ -39,6 +39,10 @@ class Rule:
         """The first match in `text` from `pos`."""
         return self.rx.search(text, pos)
 
+    def match(self, text: str, pos: int = 0):
+        """A match starting exactly at `pos`."""
+        return self.rx.match(text, pos)
+
 
 def rule(name: str, pattern: str, why: str, examples=(), negatives=(), flags: int = re.IGNORECASE,
          **meta) -> Rule:
