@@ -353,3 +353,32 @@ SWEEP_3 = [
 @pytest.mark.parametrize("text, want", SWEEP_3, ids=[t[:40] for t, _ in SWEEP_3])
 def test_phrasing_sweep_3(text, want):
     test_phrasing_sweep(text, want)
+
+
+# --- council papers and updates after an inspection report no inspection; a cut release does ------
+
+SWEEP_4 = [
+ ("Youth Justice Plan 2024-25\nReport of the Director of Children's Services\nFollowing the inspection of Sefton Youth Justice Service by HM Inspectorate of Probation in 2023, the service has completed its action plan. All six recommendations have been addressed.", None),
+ ("Progress update: probation inspection\nThis report updates members on progress since the inspection of Oldham PDU by HM Inspectorate of Probation. Inspectors found that caseloads were high and made five recommendations.", None),
+ ("Oldham Probation Delivery Unit praised following inspection\nHM Inspectorate of Probation has published its report on Oldham Probation Delivery Unit. Inspectors found strong leadership. The report makes five recommendations.", ("Oldham PDU", None)),
+ ("Thematic inspection of resettlement\nInspectors visited Oldham PDU following an inspection programme. HM Inspectorate of Probation found that recommendations were needed.", None),
+]
+
+
+@pytest.mark.parametrize("text, want", SWEEP_4, ids=[t[:40] for t, _ in SWEEP_4])
+def test_updates_and_cut_releases(text, want):
+    result = extract(text)
+    got = (result.units[0].name, result.units[0].rating) if result.is_inspection and result.units else None
+    assert got == want
+
+
+@pytest.mark.parametrize("label, name", [
+    ("salford youth offending team", "Salford YJS"),
+    ("SALFORD YOT", "Salford YJS"),
+    ("barnsley", "Barnsley and Rotherham PDU"),
+    ("Barnsley PDU", "Barnsley and Rotherham PDU"),
+])
+def test_free_written_names_resolve_in_any_case(label, name):
+    from bot.extract.units import canonical_from_label
+
+    assert canonical_from_label(label).name == name

@@ -32,9 +32,12 @@ OTHER_PUBLICATION = rule(
     r"\bstatement\b|\bresponds?\s+to\b|\bresponse\s+to\b|dynamic\s+inspection|public\s+protection\s+inspection|"
     r"quality\s+(?:&|and)\s+impact|action\s+plan|\banalysis\b|short\s+quality\s+screening|"
     r"inspection\s+of\s+adult\s+offending\s+work|\bannounc|\bround-?up\b|year\s+in\s+review|review\s+of\s+the\s+year|"
-    r"league\s+table|\bnewsletter\b|\bin\s+brief\b|\bdigest\b|\bfarewell\b|\bpodcast\b|\bwebinar\b",
+    r"league\s+table|\bnewsletter\b|\bin\s+brief\b|\bdigest\b|\bfarewell\b|\bpodcast\b|\bwebinar\b|"
+    r"youth\s+justice\s+plan|improvement\s+plan|progress\s+(?:report|update)|\bupdate\s+on\b|"
+    r"report\s+of\s+the\s+(?:director|head|chief\s+executive)",
     "headlines of publications that are not reports of one inspection, though they cite ratings",
-    ["Annual report 2024", "Inspection round-up: May", "Our year in review", "A farewell from the Chief Inspector"],
+    ["Annual report 2024", "Inspection round-up: May", "Our year in review", "A farewell from the Chief Inspector",
+     "Youth Justice Plan 2024-25", "Progress update: probation inspection"],
     ["Anytown PDU rated 'Good'"])
 LEAD_PUBLICATION = rule(
     "other-publication-lead",
