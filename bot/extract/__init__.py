@@ -60,17 +60,7 @@ def _read(text: str, title: str | None, published: str | None) -> tuple[Extracti
         rated = [r for r in rated if r.strength == Strength.STATED and r.unit is not None]
         trace.append(("text", {"is_inspection": "says-no-rating-given"}))
     units = _assemble(body, sents, rated, previous, main, title, text, trace)
-    if not any(primary for _, primary in units):
-        units = _unstated(sents, body, trace)
-    else:  # "The X service was inspected by HMI Probation": listed, its rating unknown, never alerted
-        named = {u.name for u, _ in units}
-        units += [(UnitRating(name=u.name, type=u.type, region=u.region, evidence={"rating": None, "previous_rating": None}),
-                   False) for u, _ in inspected_units(sents) if u.name not in named]
-    lead = body[len(title or ""): len(title or "") + 300]
-    if ((OTHER_PUBLICATION.search(title or "") or LEAD_PUBLICATION.search(lead))
-            and not _named_in(title or "", units)) or len(list(JOB_FIELDS.finditer(body))) >= 2:
-        units = []  # an annual report or a guide citing rated units is not an inspection report
-        trace.append(("text", {"is_inspection": "other-publication"}))
+    units = _as_publication(body, title or "", sents, units, trace)
     primary = [u for u in units if u[1]]
     if not primary:
         units = []  # units named only in passing, in a text that reports no inspection
@@ -84,6 +74,23 @@ def _read(text: str, title: str | None, published: str | None) -> tuple[Extracti
         standards=find_standards(body) if primary else {},
         siblings=tuple(u.name for u, is_primary in units if not is_primary),
     ), trace
+
+
+def _as_publication(body: str, title: str, sents, units: list, trace: list) -> list[tuple[UnitRating, bool]]:
+    """The units as the kind of text reports them: none from another publication; a rated
+    inspection without its rating; units inspected in passing, their rating unknown."""
+    if not any(primary for _, primary in units):
+        units = _unstated(sents, body, trace)
+    else:  # "The X service was inspected by HMI Probation": listed, its rating unknown, never alerted
+        named = {u.name for u, _ in units}
+        units += [(UnitRating(name=u.name, type=u.type, region=u.region, evidence={"rating": None, "previous_rating": None}),
+                   False) for u, _ in inspected_units(sents) if u.name not in named]
+    lead = body[len(title): len(title) + 300]
+    if ((OTHER_PUBLICATION.search(title) or LEAD_PUBLICATION.search(lead)) and not _named_in(title, units)) \
+            or len(list(JOB_FIELDS.finditer(body))) >= 2:
+        trace.append(("text", {"is_inspection": "other-publication"}))
+        return []  # an annual report or a guide citing rated units is not an inspection report
+    return units
 
 
 def _unstated(sents, body: str, trace: list) -> list[tuple[UnitRating, bool]]:
