@@ -24,21 +24,9 @@ KNOWN_GAPS = {
     ("m02", "units"): "'scored 11/27 and 16/27 respectively' gives only the first score",
     ("m06", "units"): "per-unit recommendation counts in one sentence ('the NPS report makes five') are not split",
     ("n08", "units"): "'the first inspection of the region' is not read as a first inspection (a judgement call)",
-    ("t13", "is_inspection"): "a newsletter round-up naming units with ratings in brackets is read as siblings only",
-    ("t13", "units"): "(same) and a text with no rated inspection lists no units, as the contract asks",
     ("vr08", "units"): "a second clause ', while its neighbour in Plymouth was judged to ...' keeps the first subject",
     ("vr36", "units"): "recommendations and ratings given to bare place names of a second unit",
     ("vr41", "units"): "an NPS division rated 'earlier this year' is read as a past rating, not a unit in passing",
-    ("vn07", "is_inspection"): "a 2017 Quality & Impact 'judged ... to be good overall' (unrated era) is read as a rating",
-    ("vn07", "units"): "(same)",
-    ("vn09", "is_inspection"): "an inspector's reflective post naming rated services has no 'blog' headline",
-    ("vn09", "units"): "(same)",
-    ("vn12", "is_inspection"): "an 'Outstanding' service used as an adjective in a feature headline",
-    ("vn12", "units"): "(same)",
-    ("vn13", "is_inspection"): "a Probation Service action plan citing the report's rating",
-    ("vn13", "units"): "(same)",
-    ("vn14", "is_inspection"): "an analysis of many inspections naming one unit's rating",
-    ("vn14", "units"): "(same)",
 }
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from bot.extract.claims import asserted, by_another_body
 from bot.extract.document import (
-    JOB_FIELDS, LEAD_PUBLICATION, NO_RATING, OTHER_PUBLICATION, REPORTS_ON, inspected_units, unstated_rating_unit,
+    JOB_FIELDS, LATER_OR_UNRATED, LEAD_PUBLICATION, NO_RATING, OTHER_PUBLICATION, REPORTS_ON, inspected_units, unstated_rating_unit,
 )
 from bot.extract.evidence import locate, passage, sentence_at
 from bot.extract.facts import (
@@ -87,7 +87,7 @@ def _as_publication(body: str, title: str, sents, units: list, trace: list) -> l
                    False) for u, _ in inspected_units(sents) if u.name not in named]
     lead = body[len(title): len(title) + 300]
     if ((OTHER_PUBLICATION.search(title) or LEAD_PUBLICATION.search(lead)) and not _named_in(title, units)) \
-            or len(list(JOB_FIELDS.finditer(body))) >= 2:
+            or LATER_OR_UNRATED.search(title) or len(list(JOB_FIELDS.finditer(body))) >= 2:
         trace.append(("text", {"is_inspection": "other-publication"}))
         return []  # an annual report or a guide citing rated units is not an inspection report
     return units
@@ -164,6 +164,7 @@ def _headline_and_table(body: str, title: str, rated: list[Rated], masked=()) ->
     other_body = by_another_body(title)
     found = [canonical_rating(m.group("r")) for m in re.finditer(Q, title, re.I)
              if m.group("qq") and not other_body and asserted(before(title, m.start()), title[m.end():])
+             and not re.search(r"\ban?\s*$", title[: m.start()], re.I)  # "how an 'Outstanding' service works"
              and not (body.startswith(title) and any(a <= m.start("r") < b for a, b in masked))]  # a past rating
     units = find_mentions(title) or find_bare(title)
     if len(set(found)) == 1 and units:  # "What 'good' looks like" names no unit: not a rating

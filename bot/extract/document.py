@@ -39,12 +39,23 @@ OTHER_PUBLICATION = rule(
     ["Annual report 2024", "Inspection round-up: May", "Our year in review", "A farewell from the Chief Inspector",
      "Youth Justice Plan 2024-25", "Progress update: probation inspection"],
     ["Anytown PDU rated 'Good'"])
+# Kinds that never report the inspection itself, even when their headline names the unit: a plan
+# or progress report written after it, and the pre-2018 programmes that gave no overall rating.
+LATER_OR_UNRATED = rule(
+    "plan-or-unrated-programme",
+    r"\baction\s+plan|youth\s+justice\s+plan|improvement\s+plan|progress\s+(?:report|update)|"
+    r"quality\s+(?:&|and)\s+impact|full\s+joint\s+(?:re-?)?inspection|inspection\s+data\b",
+    "a plan or update after an inspection, or a programme that gave no overall rating",
+    ["Wirral PDU: our action plan following inspection", "Quality & Impact inspection: Anytown"],
+    ["Anytown PDU rated 'Good' following inspection"])
 LEAD_PUBLICATION = rule(
     "other-publication-lead",
-    r"\b(?:annual\s+report|thematic\s+(?:inspection|review|report)|spotlight\s+review|effective\s+practice\s+guide|"
-    r"league\s+table)\b",
+    r"\b(?:annual\s+report|thematic\s+(?:inspection|review|report)|spotlight\s+review|effective\s+practice|"
+    r"league\s+table|(?:in|use|with|through)\s+this\s+(?:blog(?:\s+post)?|post|feature|piece)|analy[sz]ed\s+the\s+results|our\s+data\s+team|"
+    r"quality\s+(?:&|and)\s+impact)\b",
     "a lead that presents an annual report or a thematic review",
-    ["Today we publish our annual report."], ["Today we publish our report on Anytown PDU."])
+    ["Today we publish our annual report.", "In this effective practice feature, we look at",
+     "I want to use this post to share"], ["Today we publish our report on Anytown PDU."])
 JOB_FIELDS = rule(
     "job-advert-fields",
     r"^\s*(?:salary|closing\s+date|how\s+to\s+apply|job\s+reference|grade|contract\s+type)\b\s*:?",
