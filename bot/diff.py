@@ -51,7 +51,19 @@ def find_same_event(existing: list[dict], unit: UnitRating, published: str | Non
     return best
 
 
-def _earlier(records: list[dict], published: str | None) -> list[dict]:
+def find_unrated_event(existing: list[dict], published: str | None, *, window_days: int = 45,
+                       now: datetime | None = None) -> dict | None:
+    """The unit's latest event whose text lacked the rating, close in time, or None."""
+    today = (now or datetime.now(timezone.utc)).date()
+    this_day = _day(published) or today
+    for record in reversed(existing):
+        then = _day(record.get("published")) or _day(record.get("first_seen"))
+        if record.get("rating") is None and then and abs((this_day - then).days) <= window_days:
+            return record
+    return None
+
+
+def earlier(records: list[dict], published: str | None) -> list[dict]:
     """The rated records that come before a report published on `published`."""
     rated = [r for r in records if r.get("rating")]
     this_day = _day(published)
@@ -71,7 +83,7 @@ def judge(unit: UnitRating, earlier: list[dict], published: str | None
     With no history, the text's stated previous rating (or its "first inspection") is used;
     with neither, the direction is None (unknown), never guessed.
     """
-    before = _earlier(earlier, published)
+    before = earlier(earlier, published)
     if before:
         last = max(before, key=lambda r: (r.get("published") or r.get("first_seen") or "",
                                           r.get("first_seen") or ""))

@@ -8,16 +8,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from bot.config import Config
+from bot.config import Config, official_url
 from bot.convert import bytes_to_page
-from bot.diff import event_id, find_same_event, judge, merge_record, unit_key
 from bot.errors import BotError, InputError, SourceError
 from bot.extract import extract
 from bot.fetch import Fetcher
 from bot.history import Store
 from bot.identity import display_url
-from bot.models import Alert, Extraction, Item, UnitRating
+from bot.models import Alert, Extraction, Item
 from bot.notify import DeliveryReport, Notifier, build_notifiers
+from bot.policy import source_label
+from bot.record import Cycle, Reading, alert_from_record, record_unit, release_due
 from bot.sources import SOURCE_TYPES
 
 log = logging.getLogger(__name__)
@@ -33,21 +34,15 @@ class CycleReport:
     source_failures: list[str] = field(default_factory=list)
     item_failures: list[str] = field(default_factory=list)
     deliveries: DeliveryReport = field(default_factory=DeliveryReport)
-    digests: object | None = None
     newly_down: list[str] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
     recorded_silently: int = 0
+    held: list[str] = field(default_factory=list)  # events held for confirmation this cycle
     silent: bool = False
-    _notifiers: list = field(default_factory=list, repr=False)
 
     @property
     def failures(self) -> list[str]:
         return self.source_failures + self.item_failures + self.deliveries.failures + self.deliveries.permanent
-
-    @property
-    def printed(self) -> bool:
-        """True when a terminal notifier already printed this cycle's alerts."""
-        return any(getattr(n, "name", "") == "stdout" for n in self._notifiers)
 
     @property
     def exit_code(self) -> int:
@@ -59,6 +54,8 @@ class CycleReport:
                  f"{len(self.alerts)} alerts"]
         if self.recorded_silently:
             parts.append(f"{self.recorded_silently} older inspections recorded without alert")
+        if self.held:
+            parts.append(f"{len(self.held)} held for confirmation")
         if self.deliveries.sent or self.deliveries.updated:
             parts.append(f"{self.deliveries.sent} delivered, {self.deliveries.updated} updated")
         if self.failures:
@@ -92,56 +89,35 @@ class _DeferredValidators:
 def run_cycle(config: Config, store: Store, *, dry_run: bool = False, now: datetime | None = None,
               fetcher: Fetcher | None = None, notifiers: list[Notifier] | None = None,
               silent: bool = False) -> CycleReport:
-    """Poll every source, read every new item, record it and queue and deliver its alerts.
+    """Poll every source, read every new item, record it, release due held alerts and deliver.
 
     `silent` (backfill) records everything into history and alerts nothing.
     """
     now = now or datetime.now(timezone.utc)
-    report = CycleReport()
-    report.silent = silent
+    report = CycleReport(silent=silent)
     notifiers = [] if dry_run else (build_notifiers(config) if notifiers is None else notifiers)
-    report._notifiers = notifiers
+    cycle = Cycle(config=config, store=store, notifiers=notifiers, report=report, now=now)
     cache = _DeferredValidators(store)
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher.from_config(config, cache=cache)
     if not own_fetcher:
         fetcher.cache = cache
     try:
-        _deliver(notifiers, store, report, now, first=True)  # whatever earlier runs left pending
         for source_config in config.sources:
             _poll_source(config, source_config, store, fetcher, cache, report, now)
         for pending in store.pending_items():
-            _read_item(config, store, fetcher, notifiers, _item(pending), report, now)
-        _deliver(notifiers, store, report, now)
+            _read_item(cycle, fetcher, _item(pending))
+        if not silent:
+            release_due(cycle)  # after reading: a confirmation found this cycle comes first
+        for notifier in notifiers:  # everything queued, this cycle's and earlier runs' leftovers
+            report.deliveries.merge(notifier.deliver(store, now=now))
         # Later sources may have filled in an event (links, previous rating): report the result.
-        report.alerts = [_alert_from_record(store.get_inspection(a.event_id), update=False)
+        report.alerts = [alert_from_record(store.get_inspection(a.event_id), update=False)
                          for a in report.alerts]
-        if not dry_run:
-            report.digests = _send_digests(config, store, notifiers, report, now)
     finally:
         if own_fetcher:
             fetcher.close()
     return report
-
-
-def _deliver(notifiers: list[Notifier], store: Store, report: CycleReport, now: datetime,
-             *, first: bool = False) -> None:
-    for notifier in notifiers:
-        if notifier.name == "email":
-            continue  # digests go out by their schedule, in _send_digests
-        if first and not getattr(notifier, "deliver_first", True):
-            continue
-        report.deliveries.merge(notifier.deliver(store, now=now))
-
-
-def _send_digests(config, store, notifiers, report, now):
-    """Due email digests after the poll, so a cron job of `run` alone is enough."""
-    email = next((n for n in notifiers if n.name == "email"), None)
-    if email is None:
-        return None
-    result = email.deliver(store, now=now)
-    report.deliveries.merge(result)
-    return result
 
 
 def _poll_source(config, source_config, store, fetcher, cache, report, now) -> None:
@@ -194,8 +170,9 @@ def _item(record: dict) -> Item:
                 title=record.get("title") or "", summary=record.get("summary") or "", published=published)
 
 
-def _read_item(config, store, fetcher, notifiers, item: Item, report, now) -> None:
+def _read_item(cycle: Cycle, fetcher, item: Item) -> None:
     """Fetch, extract and record one item; a page that fails stays pending for the next run."""
+    config, store, report, now = cycle.config, cycle.store, cycle.report, cycle.now
     if store.is_seen(item.key):
         store.drop_pending_item(item.key)  # a crash came after marking it seen
         return
@@ -209,7 +186,7 @@ def _read_item(config, store, fetcher, notifiers, item: Item, report, now) -> No
         _item_failed(store, item, e, report)
         return
     try:
-        _extract_and_record(config, store, notifiers, item, page, report, now, fetcher)
+        _extract_and_record(cycle, item, page, fetcher)
     except Exception as e:  # noqa: BLE001 (one strange page must never stop the others)
         log.debug("item %s failed", item.url, exc_info=True)
         _item_failed(store, item, BotError(f"{item.url}: could not be read ({e.__class__.__name__}: {e})"), report)
@@ -237,15 +214,20 @@ def _item_failed(store, item: Item, error: BotError, report: CycleReport) -> Non
     log.info("%s", message)  # the CLI prints failures once; serve logs its poll line
 
 
-def _extract_and_record(config, store, notifiers, item: Item, page, report, now, fetcher=None) -> None:
+def _extract_and_record(cycle: Cycle, item: Item, page, fetcher=None) -> None:
+    store, report = cycle.store, cycle.report
     result = extract(page.text, title=page.title or item.title, published=page.published)
     published = result.published or (item.published.date().isoformat() if item.published else None)
-    too_old = report.silent or _too_old(config, item, published, now)
+    quiet = report.silent or _too_old(cycle.config, item, published, cycle.now)
     links = (display_url(item.url),)  # as published, less "?utm_source=rss" and "#0"
     if result.is_inspection and page.report_links and fetcher is not None:
         result, links = _with_report(fetcher, result, page.report_links[0], links)
+    source = next((s for s in cycle.config.sources if s.name == item.source), None)
+    official = source.is_official if source is not None else official_url(item.url)
+    label = source_label(item.url, item.source)
     for unit in result.units:
-        _record_unit(store, notifiers, item, result, unit, published, too_old, report, now, links)
+        record_unit(cycle, Reading(item=item, result=result, unit=unit, published=published, links=links,
+                                   quiet=quiet, official=official, label=label))
     store.mark_seen(item.key, source=item.source, url=item.url, published=published)
     store.drop_pending_item(item.key)
     report.new_items += 1
@@ -282,59 +264,6 @@ def _too_old(config, item: Item, published: str | None, now: datetime) -> bool:
         except ValueError:
             return False  # an impossible date ("2026-02-30") is no date
     return when is not None and now - when > timedelta(days=config.alert_max_age_days)
-
-
-def _record_unit(store, notifiers, item, result: Extraction, unit: UnitRating, published,
-                 too_old: bool, report: CycleReport, now, links: tuple = ()) -> None:
-    """Record one unit's rating as a new event, or add this source to the event it retells."""
-    key = unit_key(unit.name)
-    existing = store.inspections_for(key)
-    same = find_same_event(existing, unit, published, now=now)
-    if same is not None:
-        _merge(store, notifiers, same, unit, item, result, published, links)
-        return
-    sibling = unit.name in result.siblings
-    if sibling and any(r.get("rating") == unit.rating for r in existing):
-        return  # a rating named in passing that history already holds
-    direction, previous, previous_published = judge(unit, existing, published)
-    eid = event_id(key, published, unit.rating, item.key)
-    alert = Alert(event_id=eid, unit=unit, direction=direction, previous_rating=previous,
-                  previous_published=previous_published, published=published, title=result.title,
-                  findings=result.findings, links=links or (display_url(item.url),),
-                  chief_inspector=result.chief_inspector, standards=dict(result.standards))
-    alerted = not (too_old or sibling)
-    if alerted:
-        # Queued before the record is written: a crash in between re-reads the item, and the
-        # outbox is idempotent per (event, channel), so nothing is lost and nothing doubled.
-        for notifier in notifiers:
-            notifier.queue([alert], store)
-        report.alerts.append(alert)
-    else:
-        report.recorded_silently += 1
-    record = {**alert.to_json(), "unit_key": key, "alerted": alerted, "first_seen": now.isoformat()}
-    record.pop("is_update", None)
-    store.add_inspection(record)
-
-
-def _merge(store, notifiers, record: dict, unit, item, result: Extraction, published, links=()) -> None:
-    """A later source retells an event: add its link and missing fields; update sent messages."""
-    changes = merge_record(record, unit, display_url(item.url), title=result.title, published=published,
-                           findings=result.findings, standards=result.standards) or {}
-    known = changes.get("links") or record.get("links") or []
-    extra = [link for link in links if link not in known]
-    if extra:
-        changes["links"] = [*known, *extra]
-    if not changes:
-        return
-    updated = store.update_inspection(record["event_id"], **changes)
-    if updated.get("alerted"):
-        alert = _alert_from_record(updated)
-        for notifier in notifiers:
-            notifier.queue([alert], store)
-
-
-def _alert_from_record(record: dict, *, update: bool = True) -> Alert:
-    return Alert.from_json({**record, "is_update": update})
 
 
 def backfill(config: Config, *, pages: int = 5, now=None) -> CycleReport:

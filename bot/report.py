@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from bot.diff import unit_key
 from bot.extract.units import canonical_from_label
 from bot.history import Store
+from bot.record import held_alerts
 from bot.notify.stdout import ARROWS
 
 
@@ -59,6 +60,7 @@ def status_data(config, now: datetime | None = None) -> dict:
         data = {
             "sources": sources,
             "pending_deliveries": [_delivery(e) for e in store.pending()],
+            "held_alerts": held_alerts(store),
             "failed_deliveries": [_delivery(e) for e in outbox if e.get("permanent")],
             "pending_items": [{"url": i["url"], "attempts": i["attempts"], "last_error": i["last_error"]}
                               for i in store.pending_items()],
@@ -109,6 +111,11 @@ def status_text(data: dict) -> str:
     for d in data["pending_deliveries"]:
         lines.append(f"  {d['notifier']} {d['channel']}: {d['unit']} ({d['status']}, {d['attempts']} attempts"
                      + (f"; {d['last_error']}" if d["last_error"] else "") + ")")
+    if data.get("held_alerts"):
+        lines.append(f"Held for confirmation: {len(data['held_alerts'])}")
+    for h in data.get("held_alerts") or []:
+        lines.append(f"  {h['unit']}: {h['rating'] or 'rating not stated'} from {h['source']}; "
+                     f"{h['reason']}; alerted unconfirmed at {h['until']} if nothing confirms it")
     for d in data["failed_deliveries"]:
         lines.append(f"  FAILED {d['notifier']} {d['channel']}: {d['unit']}: {d['last_error']}")
     if data["pending_items"]:

@@ -22,6 +22,7 @@ from bot.config import Digest, EmailConfig, SmtpConfig
 from bot.errors import DeliveryError
 from bot.models import Alert
 from bot.notify import DeliveryReport, Notifier
+from bot.notify.evidence import evidence_line, unconfirmed_line
 
 # Section order in a digest: the news people act on first.
 DIRECTION_ORDER = ("down", "up", "same", "new", None)
@@ -139,6 +140,8 @@ def _event(alert: Alert) -> dict:
         "recommendations": unit.recommendations,
         "findings": [_one_line(f) for f in alert.findings[:MAX_FINDINGS] if _one_line(f)],
         "links": _links(alert.links),
+        "evidence": _one_line(evidence_line(alert)) or None,
+        "unconfirmed": _one_line(unconfirmed_line(alert)) or None,
     }
 
 
