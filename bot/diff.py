@@ -74,7 +74,7 @@ def earlier(records: list[dict], published: str | None) -> list[dict]:
             if (_day(r.get("published")) or _day(r.get("first_seen")) or this_day) < this_day]
 
 
-def judge(unit: UnitRating, earlier: list[dict], published: str | None
+def judge(unit: UnitRating, existing: list[dict], published: str | None
           ) -> tuple[str | None, str | None, str | None]:
     """(direction, previous_rating, previous_published) for `unit`, history first, then the text.
 
@@ -83,7 +83,7 @@ def judge(unit: UnitRating, earlier: list[dict], published: str | None
     With no history, the text's stated previous rating (or its "first inspection") is used;
     with neither, the direction is None (unknown), never guessed.
     """
-    before = earlier(earlier, published)
+    before = earlier(existing, published)
     if before:
         last = max(before, key=lambda r: (r.get("published") or r.get("first_seen") or "",
                                           r.get("first_seen") or ""))

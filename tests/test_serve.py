@@ -121,6 +121,7 @@ sources:
   - name: inspectorate
     type: feed
     url: {world.base}/feed.xml
+    official: true
 {extra}""")
     return path
 
