@@ -12,8 +12,8 @@ from bot.models import Alert
 QUOTE_MAX = 140  # characters of the sentence shown: enough for the claim, short enough for one line
 
 # Where a sentence says the rating, so that a long one is cut around those words.
-_RATING_WORDS = {"Outstanding": r"outstanding", "Good": r"good", "Inadequate": r"inadequate",
-                 "Requires improvement": r"requir\w*\s+improvement"}
+_RATING_WORDS = {"Outstanding": r"\boutstanding\b", "Good": r"\bgood\b", "Inadequate": r"\binadequate\b",
+                 "Requires improvement": r"\brequir\w*\s+improvement"}
 
 
 def short_quote(sentence: str, rating: str | None, limit: int = QUOTE_MAX) -> str:
