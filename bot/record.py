@@ -62,7 +62,7 @@ def record_unit(cycle: Cycle, reading: Reading) -> None:
     existing = store.inspections_for(key)
     same = find_same_event(existing, unit, reading.published, now=cycle.now)
     if same is None and unit.rating:
-        same = _adoptable(cycle, existing, reading)
+        same = _adopt_unrated(cycle, existing, reading)
     if same is not None:
         merge(cycle, same, reading)
         return
@@ -101,7 +101,7 @@ def _history_before(existing: list[dict], published: str | None) -> bool:
     return bool(earlier(existing, published))
 
 
-def _adoptable(cycle: Cycle, existing: list[dict], reading: Reading) -> dict | None:
+def _adopt_unrated(cycle: Cycle, existing: list[dict], reading: Reading) -> dict | None:
     """A held event of this unit whose text lacked the rating: this reading supplies it."""
     record = find_unrated_event(existing, reading.published, now=cycle.now)
     if record is None or record["event_id"] not in cycle.store.get_meta(HELD, {}):
