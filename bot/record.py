@@ -134,7 +134,7 @@ def merge(cycle: Cycle, record: dict, reading: Reading) -> None:
         return
     updated = cycle.store.update_inspection(record["event_id"], **changes)
     held = cycle.store.get_meta(HELD, {})
-    if record["event_id"] in held and not reading.quiet and confirmed(updated):
+    if record["event_id"] in held and not cycle.report.silent and confirmed(updated):
         release(cycle, updated, confirmed_now=True)
     elif updated.get("alerted"):
         cycle.send(alert_from_record(updated))
@@ -180,7 +180,7 @@ def _unlist(cycle: Cycle, eid: str) -> None:
 
 
 def release_due(cycle: Cycle) -> None:
-    """Send every held event whose hold is over, marked as reported by its source."""
+    """Send every held event whose hold is over: marked as reported by its source unless confirmed."""
     for eid, hold in sorted(cycle.store.get_meta(HELD, {}).items(), key=lambda kv: kv[1]["until"]):
         if datetime.fromisoformat(hold["until"]) > cycle.now:
             continue
@@ -188,9 +188,8 @@ def release_due(cycle: Cycle) -> None:
         if record is None or record.get("alerted"):
             _unlist(cycle, eid)  # a crash left the listing without its record, or after release
             continue
-        log.info("hold over for %s: alerting it as reported by %s", record.get("name"),
-                 record.get("evidence_source") or record.get("source_label"))
-        release(cycle, record, confirmed_now=False)
+        log.info("hold over for %s: alerting it", record.get("name"))
+        release(cycle, record, confirmed_now=confirmed(record))
 
 
 def held_alerts(store: Store) -> list[dict]:
