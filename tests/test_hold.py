@@ -223,7 +223,6 @@ def test_the_evidence_line_is_escaped_in_slack_and_email(site, tmp_path, slack_a
 
 def test_run_and_history_keep_evidence_confidence_and_the_source(site, tmp_path, cli):
     site.publish("/hmi/feed/", "/hmi/wigan-pdu/", RELEASE)
-    config = make_config(site, tmp_path)
     path = tmp_path / "config.yaml"
     path.write_text(json.dumps({"state_dir": "state", "poll": {"min_interval_seconds": 0},
                                 "alert_max_age_days": 36500,
@@ -237,4 +236,3 @@ def test_run_and_history_keep_evidence_confidence_and_the_source(site, tmp_path,
     (record,) = json.loads(history.out)
     assert record["confidence"] == "stated" and record["evidence_source"] == "HMI Probation"
     assert record["evidence"]["rating"].startswith("Wigan Probation Delivery Unit (PDU) has received")
-    assert config.alert_hold_hours == 24

@@ -60,12 +60,12 @@ class StdoutNotifier(Notifier):
         """Queue new events (updates of earlier ones are not news on a terminal)."""
         fresh = [a for a in alerts if not a.is_update]
         for alert in fresh:
-            store.enqueue(alert.event_id, "terminal", alert.to_json(), notifier="stdout")
+            store.enqueue(alert.event_id, "terminal", alert.to_json(), notifier=self.name)
         return len(fresh)
 
     def deliver(self, store, *, now=None):
         """Print what is pending, then mark it delivered."""
-        entries = store.pending("stdout")
+        entries = store.pending(self.name)
         # Print each event as it stands now: later sources may have added links or the direction.
         alerts = [Alert.from_json({**e["alert"], **(store.get_inspection(e["event_id"]) or {}),
                                    "is_update": False}) for e in entries]
