@@ -119,6 +119,8 @@ class Alert:
     evidence_source: str | None = None
     # Set when the alert went out unconfirmed after its hold: the source that alone reported it.
     reported_by: str | None = None
+    # The record and the text disagree about the previous rating and neither could be preferred.
+    previous_unclear: bool = False
 
     def to_json(self) -> dict:
         out = self.unit.to_json()
@@ -136,6 +138,7 @@ class Alert:
             is_update=self.is_update,
             evidence_source=self.evidence_source,
             reported_by=self.reported_by,
+            previous_unclear=self.previous_unclear,
         )
         return out
 
@@ -158,4 +161,5 @@ class Alert:
             is_update=bool(data.get("is_update")),
             evidence_source=data.get("evidence_source"),
             reported_by=data.get("reported_by"),
+            previous_unclear=bool(data.get("previous_unclear")),
         )

@@ -6,11 +6,11 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.config import Config, official_url
 from bot.convert import bytes_to_page
 from bot.errors import BotError, InputError, SourceError
+from bot.events import Cycle, Reading, alert_from_record, record_unit, release_due
 from bot.extract import extract
 from bot.fetch import Fetcher
 from bot.history import Store
@@ -18,7 +18,6 @@ from bot.identity import display_url
 from bot.models import Alert, Extraction, Item
 from bot.notify import DeliveryReport, Notifier, build_notifiers
 from bot.policy import source_label
-from bot.record import Cycle, Reading, alert_from_record, record_unit, release_due
 from bot.sources import SOURCE_TYPES
 
 log = logging.getLogger(__name__)
@@ -266,31 +265,19 @@ def _too_old(config, item: Item, published: str | None, now: datetime) -> bool:
     return when is not None and now - when > timedelta(days=config.alert_max_age_days)
 
 
-def backfill(config: Config, *, pages: int = 5, now=None) -> CycleReport:
-    """Walk each source's older pages and record past inspections into history, alerting no one."""
-    paged = [replace(s, url=_page_url(s.type, s.url, n)) for s in config.sources
-             for n in range(1, pages + 1)]
-    paged = [s for s in paged if s.url]
-    with Store(config.state_dir) as store:
-        return run_cycle(replace(config, sources=tuple(paged)), store, now=now, notifiers=[], silent=True)
+def read_pending(config: Config, store: Store, fetcher: Fetcher, report: CycleReport, now: datetime,
+                 on_item=None) -> None:
+    """Read every item waiting in the queue, alerting no one (`backfill`'s second half)."""
+    cycle = Cycle(config=config, store=store, notifiers=[], report=report, now=now)
+    for pending in store.pending_items():
+        _read_item(cycle, fetcher, _item(pending))
+        if on_item is not None:
+            on_item(pending["url"])
 
 
-def _page_url(kind: str, url: str, n: int) -> str | None:
-    """Page n of a source: WordPress `?paged=n`, GOV.UK search `start=`, listings `/page/n/`."""
-    if n == 1:
-        return url
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    if kind == "govuk_search":
-        count = int(query.get("count", 20) or 20)
-        query["start"] = str(count * (n - 1))  # a documented parameter of the search API
-    elif kind == "feed" and "feeds.bbci" not in parts.netloc:
-        query["paged"] = str(n)
-    elif kind == "html_index":
-        return urlunsplit(parts._replace(path=parts.path.rstrip("/") + f"/page/{n}/"))
-    else:
-        return None
-    return urlunsplit(parts._replace(query=urlencode(query)))
+def pending_record(item: Item) -> dict:
+    """An item as the pending queue keeps it."""
+    return _item_record(item)
 
 
 def poll_once(config: Config, *, dry_run: bool = False, wait: float = 0, now=None,

@@ -6,7 +6,7 @@ show what it claims: an official source (HMI Probation's sites, GOV.UK, or a sou
 (and the previous rating's sentence when the direction rests on the text). Anything less is
 recorded and held until a later reading of the same event supplies what was missing, or until
 `alert_hold_hours` pass and it goes out marked as reported by its source. Pure rules on plain
-records here; `bot.record` applies them to the state.
+records here; `bot.events` applies them to the state.
 """
 
 from __future__ import annotations

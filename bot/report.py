@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from bot.diff import unit_key
 from bot.extract.units import canonical_from_label
 from bot.history import Store
-from bot.record import held_alerts
+from bot.events import held_alerts
 from bot.notify.stdout import ARROWS
 
 

@@ -242,6 +242,8 @@ def config_file(tmp_path):
         # Every site here is on 127.0.0.1, which is no official host: a source stands for HMI
         # Probation's site unless its test marks it `official: false` (a news source).
         sources = [{**s, "official": s.get("official", True)} for s in sources]
+        # No record of past ratings unless a test is about it: directions come from the test's world.
+        top.setdefault("baseline", False)
         data = {"state_dir": "state", "user_agent": "hmip-bot-tests/1.0 (+tests)", **top, "sources": sources}
         path = tmp_path / "config.yaml"
         path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")

@@ -73,7 +73,7 @@ def site(httpserver) -> Site:
 
 
 def make_config(site: Site, tmp_path, *, slack=None, email=None, **top):
-    raw = {"state_dir": "state", "poll": {"min_interval_seconds": 0}, **top, "sources": [
+    raw = {"state_dir": "state", "poll": {"min_interval_seconds": 0}, "baseline": False, **top, "sources": [
         # Both on 127.0.0.1: which one speaks for the inspectorate is said outright.
         {"name": "HMI Probation", "type": "feed", "url": f"{site.base}/hmi/feed/", "official": True},
         {"name": "news-north", "type": "feed", "url": f"{site.base}/news/rss.xml", "official": False},
@@ -224,7 +224,7 @@ def test_the_evidence_line_is_escaped_in_slack_and_email(site, tmp_path, slack_a
 def test_run_and_history_keep_evidence_confidence_and_the_source(site, tmp_path, cli):
     site.publish("/hmi/feed/", "/hmi/wigan-pdu/", RELEASE)
     path = tmp_path / "config.yaml"
-    path.write_text(json.dumps({"state_dir": "state", "poll": {"min_interval_seconds": 0},
+    path.write_text(json.dumps({"state_dir": "state", "poll": {"min_interval_seconds": 0}, "baseline": False,
                                 "alert_max_age_days": 36500,
                                 "sources": [{"name": "HMI Probation", "type": "feed",
                                              "url": f"{site.base}/hmi/feed/", "official": True}]}))

@@ -14,7 +14,7 @@ from bot.notify import DeliveryReport, Notifier
 from bot.notify.evidence import evidence_line, short_quote, unconfirmed_line
 from bot.notify.stdout import StdoutNotifier, format_alert
 from bot.pipeline import CycleReport, run_cycle
-from bot.record import Cycle, Reading, held_alerts, record_unit, release_due
+from bot.events import Cycle, Reading, held_alerts, record_unit, release_due
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
 
@@ -114,7 +114,7 @@ class Recorder(Notifier):
 
 
 def _cycle(tmp_path, store, now, notifier):
-    config = parse_config({"alert_hold_hours": 24}, base_dir=tmp_path)
+    config = parse_config({"alert_hold_hours": 24, "baseline": False}, base_dir=tmp_path)
     return Cycle(config=config, store=store, notifiers=[notifier], report=CycleReport(), now=now)
 
 

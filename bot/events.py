@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import Config
-from bot.diff import earlier, event_id, find_same_event, find_unrated_event, judge, merge_record, unit_key
+from bot.baseline import load_baseline
+from bot.diff import event_id, find_same_event, find_unrated_event, merge_record, unit_key
 from bot.history import Store
 from bot.identity import display_url
 from bot.models import Alert, Extraction, Item, UnitRating
 from bot.notify import Notifier
 from bot.policy import confirmed, evidence_changes, hold_reason
+from bot.timeline import judge_inspection
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,13 @@ class Cycle:
     notifiers: list[Notifier]
     report: object  # pipeline.CycleReport: alerts, counts and failures of this cycle
     now: datetime
+    _baseline: object = None
+
+    def past(self, key: str) -> list[dict]:
+        """The record of past ratings for one unit (the baseline is read once, when first needed)."""
+        if self._baseline is None:
+            self._baseline = load_baseline(self.config.baseline) or ()
+        return self._baseline.for_unit(key) if self._baseline else []
 
     def send(self, alert: Alert) -> None:
         """Queue an alert (new or an update) with every channel; delivery comes at the cycle's end."""
@@ -59,29 +68,19 @@ def record_unit(cycle: Cycle, reading: Reading) -> None:
     """Record one unit's rating as a new event, or add this source to the event it retells."""
     unit, store = reading.unit, cycle.store
     key = unit_key(unit.name)
-    existing = store.inspections_for(key)
+    existing, past = store.inspections_for(key), cycle.past(key)
     same = find_same_event(existing, unit, reading.published, now=cycle.now)
     if same is None and unit.rating:
-        same = _adopt_unrated(cycle, existing, reading)
+        same = _adopt_unrated(cycle, existing, past, reading)
     if same is not None:
         merge(cycle, same, reading)
         return
     sibling = unit.name in reading.result.siblings
-    if sibling and any(r.get("rating") == unit.rating for r in existing):
-        return  # a rating named in passing that history already holds
-    direction, previous, previous_published = judge(unit, existing, reading.published)
-    alert = Alert(event_id=event_id(key, reading.published, unit.rating, reading.item.key), unit=unit,
-                  direction=direction, previous_rating=previous, previous_published=previous_published,
-                  published=reading.published, title=reading.result.title, findings=reading.result.findings,
-                  links=reading.links, chief_inspector=reading.result.chief_inspector,
-                  standards=dict(reading.result.standards),
-                  evidence_source=reading.label if unit.evidence else None)
-    record = {**alert.to_json(), "unit_key": key, "first_seen": cycle.now.isoformat(),
-              "official": reading.official, "evidence_official": reading.official,
-              "source_label": reading.label,
-              "previous_from_text": bool(previous) and previous == unit.previous_rating
-              and not _history_before(existing, reading.published)}
-    record.pop("is_update", None)
+    if sibling and any(r.get("rating") == unit.rating for r in existing + past):
+        return  # a rating named in passing that history (or the baseline) already holds
+    record = _new_record(cycle, key, reading, judge_inspection(
+        unit, existing, past, reading.published, display_url(reading.item.url)))
+    alert = alert_from_record(record, update=False)
     if reading.quiet or sibling:
         record["alerted"] = False
         cycle.report.recorded_silently += 1
@@ -97,23 +96,37 @@ def record_unit(cycle: Cycle, reading: Reading) -> None:
     store.add_inspection(record)
 
 
-def _history_before(existing: list[dict], published: str | None) -> bool:
-    return bool(earlier(existing, published))
+def _new_record(cycle: Cycle, key: str, reading: Reading, verdict) -> dict:
+    """The history record of a new event, with what the alert policy needs to judge it."""
+    unit, result = reading.unit, reading.result
+    alert = Alert(event_id=event_id(key, reading.published, unit.rating, reading.item.key), unit=unit,
+                  direction=verdict.direction, previous_rating=verdict.previous_rating,
+                  previous_published=verdict.previous_published, published=reading.published,
+                  title=result.title, findings=result.findings, links=reading.links,
+                  chief_inspector=result.chief_inspector, standards=dict(result.standards),
+                  previous_unclear=verdict.unclear, evidence_source=reading.label if unit.evidence else None)
+    record = {**alert.to_json(), "unit_key": key, "first_seen": cycle.now.isoformat(),
+              "previous_source": verdict.previous_source, "note": verdict.note,
+              "official": reading.official, "evidence_official": reading.official,
+              "source_label": reading.label, "previous_from_text": verdict.previous_source == "text"}
+    record.pop("is_update", None)
+    return record
 
 
-def _adopt_unrated(cycle: Cycle, existing: list[dict], reading: Reading) -> dict | None:
+def _adopt_unrated(cycle: Cycle, existing: list[dict], past: list[dict], reading: Reading) -> dict | None:
     """A held event of this unit whose text lacked the rating: this reading supplies it."""
     record = find_unrated_event(existing, reading.published, now=cycle.now)
     if record is None or record["event_id"] not in cycle.store.get_meta(HELD, {}):
         return None  # one already alerted as "rating not stated": the rating is news of its own
     others = [r for r in existing if r["event_id"] != record["event_id"]]
-    direction, previous, previous_published = judge(reading.unit, others, reading.published)
     unit = reading.unit
+    verdict = judge_inspection(unit, others, past, reading.published, display_url(reading.item.url))
     return cycle.store.update_inspection(
-        record["event_id"], rating=unit.rating, direction=direction, previous_rating=previous,
-        previous_published=previous_published, previous_inspection=unit.previous_inspection,
-        previous_from_text=bool(previous) and previous == unit.previous_rating and not _history_before(
-            others, reading.published))
+        record["event_id"], rating=unit.rating, direction=verdict.direction,
+        previous_rating=verdict.previous_rating, previous_published=verdict.previous_published,
+        previous_inspection=unit.previous_inspection, previous_unclear=verdict.unclear,
+        previous_source=verdict.previous_source, note=verdict.note,
+        previous_from_text=verdict.previous_source == "text")
 
 
 def merge(cycle: Cycle, record: dict, reading: Reading) -> None:
