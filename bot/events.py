@@ -9,11 +9,11 @@ restarts, `status` shows them and every run releases those whose time has come.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.config import Config
 from bot.baseline import load_baseline
+from bot.config import Config
 from bot.diff import event_id, find_same_event, find_unrated_event, merge_record, unit_key
 from bot.history import Store
 from bot.identity import display_url
@@ -36,13 +36,13 @@ class Cycle:
     notifiers: list[Notifier]
     report: object  # pipeline.CycleReport: alerts, counts and failures of this cycle
     now: datetime
-    _baseline: object = None
+    _baseline: object = field(default=None, init=False, repr=False)
 
     def past(self, key: str) -> list[dict]:
         """The record of past ratings for one unit (the baseline is read once, when first needed)."""
         if self._baseline is None:
-            self._baseline = load_baseline(self.config.baseline) or ()
-        return self._baseline.for_unit(key) if self._baseline else []
+            self._baseline = load_baseline(self.config.baseline)
+        return self._baseline.for_unit(key)
 
     def send(self, alert: Alert) -> None:
         """Queue an alert (new or an update) with every channel; delivery comes at the cycle's end."""
