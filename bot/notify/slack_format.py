@@ -103,7 +103,8 @@ def header_text(alert: Alert) -> str:
         change = f"rated {new} (previous rating unclear)"
     else:
         change = f"rated {new}" + (f" (previously {prev})" if prev else "")
-    return f"{unit}: {change}"
+    # Said up front, as notifications show only this line: no official source has stated it.
+    return f"{unit}: {change}" + (" [unconfirmed]" if alert.reported_by else "")
 
 
 def _symbol(alert: Alert) -> str:
