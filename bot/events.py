@@ -94,6 +94,7 @@ def record_unit(cycle: Cycle, reading: Reading) -> None:
         record["alerted"] = False
         _hold(cycle, record)  # listed first: a crash before the record only re-reads the item
     store.add_inspection(record)
+    cycle.report.history_changed = True
 
 
 def _new_record(cycle: Cycle, key: str, reading: Reading, verdict) -> dict:
@@ -145,7 +146,9 @@ def merge(cycle: Cycle, record: dict, reading: Reading) -> None:
     changes.update(proof)
     if not changes:
         return
-    updated = cycle.store.update_inspection(record["event_id"], **changes)
+    # `updated_at` says when the event last changed (the public feed's `updated`).
+    updated = cycle.store.update_inspection(record["event_id"], **changes, updated_at=cycle.now.isoformat())
+    cycle.report.history_changed = True
     held = cycle.store.get_meta(HELD, {})
     if record["event_id"] in held and not cycle.report.silent and confirmed(updated):
         release(cycle, updated, confirmed_now=True)
@@ -181,6 +184,7 @@ def release(cycle: Cycle, record: dict, *, confirmed_now: bool) -> None:
     cycle.send(alert)
     cycle.store.update_inspection(record["event_id"], **changes)
     cycle.report.alerts.append(alert)
+    cycle.report.history_changed = True
     _unlist(cycle, record["event_id"])
 
 

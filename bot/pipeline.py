@@ -38,10 +38,13 @@ class CycleReport:
     recorded_silently: int = 0
     held: list[str] = field(default_factory=list)  # events held for confirmation this cycle
     silent: bool = False
+    history_changed: bool = False  # an event was recorded or retold: the public site is rewritten
+    publish_failures: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> list[str]:
-        return self.source_failures + self.item_failures + self.deliveries.failures + self.deliveries.permanent
+        return (self.source_failures + self.item_failures + self.deliveries.failures
+                + self.deliveries.permanent + self.publish_failures)
 
     @property
     def exit_code(self) -> int:
@@ -110,6 +113,8 @@ def run_cycle(config: Config, store: Store, *, dry_run: bool = False, now: datet
             release_due(cycle)  # after reading: a confirmation found this cycle comes first
         for notifier in notifiers:  # everything queued, this cycle's and earlier runs' leftovers
             report.deliveries.merge(notifier.deliver(store, now=now))
+        if not dry_run:
+            _publish(config, store, report)
         # Later sources may have filled in an event (links, previous rating): report the result.
         report.alerts = [alert_from_record(store.get_inspection(a.event_id), update=False)
                          for a in report.alerts]
@@ -117,6 +122,17 @@ def run_cycle(config: Config, store: Store, *, dry_run: bool = False, now: datet
         if own_fetcher:
             fetcher.close()
     return report
+
+
+def _publish(config: Config, store: Store, report: CycleReport) -> None:
+    """Rewrite the public site (`publish.out_dir`) when this cycle changed history."""
+    if config.publish is None:
+        return
+    from bot.publish import refresh_site  # Jinja and the templates only for those who publish
+
+    failure = refresh_site(config, store, history_changed=report.history_changed)
+    if failure:
+        report.publish_failures.append(failure)
 
 
 def _poll_source(config, source_config, store, fetcher, cache, report, now) -> None:
