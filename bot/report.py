@@ -115,7 +115,8 @@ def status_text(data: dict) -> str:
         lines.append(f"Held for confirmation: {len(data['held_alerts'])}")
     for h in data.get("held_alerts") or []:
         lines.append(f"  {h['unit']}: {h['rating'] or 'rating not stated'} from {h['source']}; "
-                     f"{h['reason']}; alerted unconfirmed at {h['until']} if nothing confirms it")
+                     f"{h['reason']}; alerted unconfirmed at {h['until'][:16].replace('T', ' ')} UTC "
+                     f"if nothing confirms it")
     for d in data["failed_deliveries"]:
         lines.append(f"  FAILED {d['notifier']} {d['channel']}: {d['unit']}: {d['last_error']}")
     if data["pending_items"]:
