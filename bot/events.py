@@ -19,7 +19,7 @@ from bot.history import Store
 from bot.identity import display_url
 from bot.models import Alert, Extraction, Item, UnitRating
 from bot.notify import Notifier
-from bot.policy import confirmed, evidence_changes, hold_reason
+from bot.policy import confirmed, evidence_changes, hold_reason, shown_verdict
 from bot.timeline import judge_inspection
 
 log = logging.getLogger(__name__)
@@ -78,8 +78,8 @@ def record_unit(cycle: Cycle, reading: Reading) -> None:
     sibling = unit.name in reading.result.siblings
     if sibling and any(r.get("rating") == unit.rating for r in existing + past):
         return  # a rating named in passing that history (or the baseline) already holds
-    record = _new_record(cycle, key, reading, judge_inspection(
-        unit, existing, past, reading.published, display_url(reading.item.url)))
+    record = _new_record(cycle, key, reading, shown_verdict(judge_inspection(
+        unit, existing, past, reading.published, display_url(reading.item.url)), unit))
     alert = alert_from_record(record, update=False)
     if reading.quiet or sibling:
         record["alerted"] = False
@@ -109,7 +109,7 @@ def _new_record(cycle: Cycle, key: str, reading: Reading, verdict) -> dict:
     record = {**alert.to_json(), "unit_key": key, "first_seen": cycle.now.isoformat(),
               "previous_source": verdict.previous_source, "note": verdict.note,
               "official": reading.official, "evidence_official": reading.official,
-              "source_label": reading.label, "previous_from_text": verdict.previous_source == "text"}
+              "source_label": reading.label}
     record.pop("is_update", None)
     return record
 
@@ -121,13 +121,13 @@ def _adopt_unrated(cycle: Cycle, existing: list[dict], past: list[dict], reading
         return None  # one already alerted as "rating not stated": the rating is news of its own
     others = [r for r in existing if r["event_id"] != record["event_id"]]
     unit = reading.unit
-    verdict = judge_inspection(unit, others, past, reading.published, display_url(reading.item.url))
+    verdict = shown_verdict(judge_inspection(unit, others, past, reading.published,
+                                             display_url(reading.item.url)), unit)
     return cycle.store.update_inspection(
         record["event_id"], rating=unit.rating, direction=verdict.direction,
         previous_rating=verdict.previous_rating, previous_published=verdict.previous_published,
         previous_inspection=unit.previous_inspection, previous_unclear=verdict.unclear,
-        previous_source=verdict.previous_source, note=verdict.note,
-        previous_from_text=verdict.previous_source == "text")
+        previous_source=verdict.previous_source, note=verdict.note)
 
 
 def merge(cycle: Cycle, record: dict, reading: Reading) -> None:

@@ -2,8 +2,9 @@
 
 A reading is one source's account of one unit's rating. It alerts at once only when it can
 show what it claims: an official source (HMI Probation's sites, GOV.UK, or a source marked
-`official: true`) *and* a rating the text states outright, with the sentence it was read from
-(and the previous rating's sentence when the direction rests on the text). Anything less is
+`official: true`) *and* a rating the text states outright, with the sentence it was read from.
+A direction (up, down, same) rests on the previous rating: from history, or from the text only
+with the sentence it was read from; otherwise no direction is claimed. Anything less is
 recorded and held until a later reading of the same event supplies what was missing, or until
 `alert_hold_hours` pass and it goes out marked as reported by its source. Pure rules on plain
 records here; `bot.events` applies them to the state.
@@ -11,6 +12,7 @@ records here; `bot.events` applies them to the state.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from bot.models import UnitRating
@@ -36,16 +38,18 @@ def shows_rating(unit: UnitRating) -> bool:
 
 
 def confirmed(record: dict) -> bool:
-    """True when an event's readings together show what an alert would claim.
-
-    An official source has reported it, some reading states the rating (with its sentence),
-    and a previous rating taken from the text (not from history) has its sentence too.
-    """
+    """True when an official source reported the event and a reading states its rating, with its sentence."""
     evidence = record.get("evidence") or {}
-    if not (record.get("rating") and record.get("official") and record.get("confidence") == STATED
-            and evidence.get("rating")):
-        return False
-    return not record.get("previous_from_text") or bool(evidence.get("previous_rating"))
+    return bool(record.get("rating") and record.get("official") and record.get("confidence") == STATED
+                and evidence.get("rating"))
+
+
+def shown_verdict(verdict, unit: UnitRating):
+    """The verdict, less a previous rating the text gives without the sentence it came from."""
+    if verdict.previous_source != "text" or (unit.evidence or {}).get("previous_rating"):
+        return verdict
+    return replace(verdict, direction=None, previous_rating=None, previous_published=None,
+                   previous_source=None)
 
 
 def hold_reason(record: dict) -> str:
@@ -54,9 +58,7 @@ def hold_reason(record: dict) -> str:
         return "the rating is not stated; waiting for a source that states it"
     if record.get("confidence") != STATED or not (record.get("evidence") or {}).get("rating"):
         return "the rating is inferred, not stated; waiting for a stated reading"
-    if not record.get("official"):
-        return "reported by a non-official source only; waiting for an official one"
-    return "the previous rating is not shown; waiting for a source that shows it"
+    return "reported by a non-official source only; waiting for an official one"
 
 
 def _rank(confidence: str | None, official: bool) -> tuple[int, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -149,6 +150,21 @@ def test_no_rating_after_the_hold_goes_out_as_not_stated_with_no_direction(tmp_p
         assert (alert.unit.rating, alert.direction, alert.reported_by) == (None, None, "news-north")
         assert unconfirmed_line(alert).startswith("Rating not stated: reported by news-north")
         assert held_alerts(store) == []
+
+
+def test_a_direction_from_the_text_needs_the_previous_ratings_sentence(tmp_path):
+    said = "Wigan Probation Delivery Unit has been rated 'Inadequate'."
+    shown = {"rating": said, "previous_rating": "When last inspected, it was rated 'Good'."}
+    for evidence, expected in (({"rating": said, "previous_rating": None}, (None, None)),
+                               (shown, ("down", "Good"))):
+        recorder = Recorder()
+        unit = UnitRating(name="Wigan PDU", type="PDU", rating="Inadequate", previous_rating="Good",
+                          direction="down", confidence="stated", evidence=evidence)
+        with Store(tmp_path / f"state-{expected[0]}") as store:
+            record_unit(_cycle(tmp_path, store, NOW, recorder),
+                        replace(_reading("Inadequate", official=True), unit=unit))
+        (alert,) = recorder.queued  # a stated official rating alerts at once either way ...
+        assert (alert.direction, alert.previous_rating) == expected  # ... claiming only what it shows
 
 
 # --- one interface for every channel -----------------------------------------------------------------
