@@ -104,6 +104,8 @@ def merge_record(record: dict, unit: UnitRating, url: str, *, title: str | None 
     first report was what people were told and later ones (regional news) are often vaguer.
     """
     offered = {**{f: getattr(unit, f) for f in UNIT_FILLABLE}, "title": title, "published": published}
+    if not (unit.evidence or {}).get("previous_rating"):
+        offered["previous_rating"] = None  # a previous rating is taken only with its sentence
     changes = {f: v for f, v in offered.items() if v is not None and record.get(f) is None}
     if "previous_rating" in changes and unit.previous_inspection and not record.get("previous_published"):
         changes["previous_published"] = unit.previous_inspection
