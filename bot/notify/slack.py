@@ -37,18 +37,21 @@ from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.config import SlackConfig
 from bot.errors import DeliveryError
 from bot.models import Alert
 from bot.notify import DeliveryReport, Notifier
+from bot.notify.filters import matches
 from bot.notify.slack_format import EVENT_TYPE, build_message, ops_text
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_CAP = 30.0  # seconds we will wait in-process for a 429; longer waits go to the next run
 MAX_RATE_RETRIES = 3
+CONNECT_RETRY_SECONDS = 1.0  # one more try when Slack could not be reached at all
 HISTORY_MARGIN = timedelta(minutes=2)  # clock skew between us and Slack
 HISTORY_PAGES = 10
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
@@ -149,6 +152,48 @@ def _retry_after(headers) -> float | None:
     return None
 
 
+class _RateLimitRetry(RateLimitErrorRetryHandler):
+    """slack-sdk's 429 handler, waiting out a Retry-After of up to RETRY_AFTER_CAP."""
+
+    # A longer Retry-After (or none) leaves the alert queued for the next run.
+
+    def __init__(self, sleep):
+        super().__init__(max_retry_count=MAX_RATE_RETRIES)
+        self._sleep = sleep
+
+    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        wait = _retry_after(response.headers)
+        return wait is not None and wait <= RETRY_AFTER_CAP
+
+    def prepare_for_next_attempt(self, *, state, request, response=None, error=None) -> None:
+        wait = _retry_after(response.headers)
+        log.info("slack: rate limited, waiting %g s", wait)
+        self._sleep(wait)  # the notifier's sleep, which tests record (the sdk's adds jitter)
+        state.next_attempt_requested = True
+        state.increment_current_attempt()
+
+
+class _ConnectRetry(ConnectionErrorRetryHandler):
+    """slack-sdk's handler for connection errors, only those before the request left."""
+
+    # urllib's URLError: nothing reached Slack. A request that went out unanswered is checked
+    # in the channel's history next run instead, so a retry can never post twice.
+
+    def __init__(self, sleep):
+        super().__init__(max_retry_count=1, error_types=[URLError])
+        self._sleep = sleep
+
+    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
+        return response is None and isinstance(error, URLError) and not isinstance(error.reason, str)
+
+    def prepare_for_next_attempt(self, *, state, request, response=None, error=None) -> None:
+        self._sleep(CONNECT_RETRY_SECONDS)
+        state.next_attempt_requested = True
+        state.increment_current_attempt()
+
+
 def _label(channel: str) -> str:
     """How a channel is named in report lines: '#name', an id, or 'webhook'."""
     if channel.startswith("#") or _CHANNEL_ID.match(channel) or channel == "webhook":
@@ -180,14 +225,15 @@ class SlackNotifier(Notifier):
     # --- clients ------------------------------------------------------------------------
 
     def client(self):
-        """The slack_sdk client, built on first use; its own retries are off (ours honour the outbox)."""
+        """The slack_sdk client, built on first use, with retry handlers that never risk a duplicate."""
         if self._client is None:
+            handlers = [_RateLimitRetry(self._sleep), _ConnectRetry(self._sleep)]
             if self.webhook:
                 self._client = WebhookClient(self.config.webhook_url, timeout=self.timeout,
-                                             retry_handlers=[])
+                                             retry_handlers=handlers)
             else:
                 self._client = WebClient(token=self.config.token, base_url=self.config.base_url,
-                                         timeout=self.timeout, retry_handlers=[])
+                                         timeout=self.timeout, retry_handlers=handlers)
         return self._client
 
     def _redact(self, text: str) -> str:
@@ -197,48 +243,30 @@ class SlackNotifier(Notifier):
         return text
 
     def _call(self, method: str, **kwargs) -> dict:
-        """One Web API call; waits out short 429s, raises `_Failure` for anything not ok."""
-        for attempt in range(MAX_RATE_RETRIES + 1):
-            try:
-                return getattr(self.client(), method)(**kwargs).data
-            except SlackApiError as e:
-                resp = e.response
-                data = resp.data if isinstance(resp.data, dict) else {}
-                failure = _api_failure(data.get("error"), resp.status_code, _retry_after(resp.headers))
-            except (SlackClientError, OSError, http.client.HTTPException) as e:
-                raise self._transport_failure(e) from None
-            if not self._wait(failure, attempt):
-                raise failure
-        raise AssertionError("unreachable")
+        """One Web API call (slack-sdk's handlers wait out short 429s); `_Failure` unless ok."""
+        try:
+            return getattr(self.client(), method)(**kwargs).data
+        except SlackApiError as e:
+            resp = e.response
+            data = resp.data if isinstance(resp.data, dict) else {}
+            raise _api_failure(data.get("error"), resp.status_code, _retry_after(resp.headers)) from None
+        except (SlackClientError, OSError, http.client.HTTPException) as e:
+            raise self._transport_failure(e) from None
 
     def _transport_failure(self, err: Exception) -> _Failure:
         if isinstance(err, SlackClientError):  # slack_sdk refused to build the request
             return _Failure(self._redact(f"request refused by slack_sdk ({err}), will retry next run"))
         return _network_failure(err, self.timeout)
 
-    def _wait(self, failure: _Failure, attempt: int) -> bool:
-        """Sleep out a short Retry-After and say whether to try again."""
-        wait = failure.retry_after
-        if wait is None or wait > RETRY_AFTER_CAP or attempt >= MAX_RATE_RETRIES:
-            return False
-        log.info("slack: rate limited, waiting %g s", wait)
-        self._sleep(wait)
-        return True
-
     def _send_webhook(self, message: dict) -> None:
         """One webhook post (webhooks answer with plain-text error codes)."""
-        for attempt in range(MAX_RATE_RETRIES + 1):
-            try:
-                resp = self.client().send(text=message["text"], blocks=message.get("blocks"),
-                                          unfurl_links=False, unfurl_media=False)
-            except (SlackClientError, OSError, http.client.HTTPException) as e:
-                raise self._transport_failure(e) from None
-            if resp.status_code == 200:
-                return
-            code = (resp.body or "").strip()
-            failure = _api_failure(code, resp.status_code, _retry_after(resp.headers))
-            if not self._wait(failure, attempt):
-                raise failure
+        try:
+            resp = self.client().send(text=message["text"], blocks=message.get("blocks"),
+                                      unfurl_links=False, unfurl_media=False)
+        except (SlackClientError, OSError, http.client.HTTPException) as e:
+            raise self._transport_failure(e) from None
+        if resp.status_code != 200:
+            raise _api_failure((resp.body or "").strip(), resp.status_code, _retry_after(resp.headers))
 
     # --- queueing -------------------------------------------------------------------------
 
@@ -246,7 +274,7 @@ class SlackNotifier(Notifier):
         """Queue each alert once per matching subscription (once in all for a webhook)."""
         count = 0
         for alert in alerts:
-            channels = [s.channel for s in self.config.subscriptions if s.matches(alert)]
+            channels = [s.channel for s in self.config.subscriptions if matches(s, alert)]
             if self.webhook and channels:
                 channels = ["webhook"]  # one URL, one channel: never the same alert twice
             for channel in dict.fromkeys(channels):

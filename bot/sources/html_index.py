@@ -10,9 +10,10 @@ import soupsieve
 from bs4 import BeautifulSoup, Tag
 
 from bot.config import SourceConfig
+from bot.dates import parse_datetime
 from bot.errors import ConfigError
 from bot.models import Item
-from bot.sources import Source, is_http_url, parse_datetime, plain_text
+from bot.sources.base import Source, is_http_url, plain_text
 
 if TYPE_CHECKING:
     from bot.fetch import Fetcher
