@@ -2,7 +2,7 @@
 
 Each unit an item reports is a `Reading`. It becomes a new inspection event in history or adds
 its source to the event it retells; whether the event alerts now, later or never is decided by
-`bot.policy`. Held events are listed in the state (meta `held_alerts`), so they survive
+`bot.policy`. Held events are listed in the state (`bot.policy.HELD`, a meta value), so they survive
 restarts, `status` shows them and every run releases those whose time has come.
 """
 
@@ -19,12 +19,11 @@ from bot.history import Store
 from bot.identity import display_url
 from bot.models import Alert, Extraction, Item, UnitRating
 from bot.notify import Notifier
-from bot.policy import confirmed, evidence_changes, hold_reason, shown_verdict
+from bot.policy import HELD, confirmed, evidence_changes, hold_reason, shown_verdict
 from bot.timeline import judge_inspection
 
 log = logging.getLogger(__name__)
 
-HELD = "held_alerts"  # meta key: {event_id: {"unit", "rating", "source", "reason", "since", "until"}}
 
 
 @dataclass
@@ -207,9 +206,3 @@ def release_due(cycle: Cycle) -> None:
             continue
         log.info("hold over for %s: alerting it", record.get("name"))
         release(cycle, record, confirmed_now=confirmed(record))
-
-
-def held_alerts(store: Store) -> list[dict]:
-    """The held events, soonest released first, for `status`."""
-    held = store.get_meta(HELD, {}) or {}
-    return sorted(({"event_id": k, **v} for k, v in held.items()), key=lambda h: h["until"])

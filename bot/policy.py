@@ -18,6 +18,10 @@ from urllib.parse import urlsplit
 from bot.models import UnitRating
 
 STATED, INFERRED = "stated", "inferred"
+# The state's list of held events (a meta value): {event_id: {"unit", "rating", "source",
+# "reason", "since", "until"}}. Written by `bot.events`; read by `status` and anything that
+# must not show an unconfirmed reading as news before its alert.
+HELD = "held_alerts"
 
 # How people know the official hosts; any other source is shown by its name in the config.
 _HOST_LABELS = (("justiceinspectorates.gov.uk", "HMI Probation"), ("gov.uk", "GOV.UK"))
@@ -80,3 +84,9 @@ def evidence_changes(record: dict, unit: UnitRating, *, official: bool, label: s
         changes.update(evidence={**kept, **{k: v for k, v in unit.evidence.items() if v}},
                        confidence=unit.confidence, evidence_source=label, evidence_official=official)
     return changes
+
+
+def held_alerts(store) -> list[dict]:
+    """The held events, soonest released first (`store` is a `bot.history.Store`)."""
+    held = store.get_meta(HELD, {}) or {}
+    return sorted(({"event_id": k, **v} for k, v in held.items()), key=lambda h: h["until"])

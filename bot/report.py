@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 from bot.diff import unit_key
 from bot.extract.units import canonical_from_label
 from bot.history import Store
-from bot.events import held_alerts
 from bot.notify.stdout import ARROWS
+from bot.policy import held_alerts
 
 
 def _open(state_dir) -> Store:

@@ -9,13 +9,14 @@ import pytest
 
 from bot.config import SourceConfig, parse_config
 from bot.errors import ConfigError
+from bot.events import Cycle, Reading, record_unit, release_due
 from bot.history import Store
 from bot.models import Alert, Extraction, Item, UnitRating
 from bot.notify import DeliveryReport, Notifier
 from bot.notify.evidence import evidence_line, short_quote, unconfirmed_line
 from bot.notify.stdout import StdoutNotifier, format_alert
 from bot.pipeline import CycleReport, run_cycle
-from bot.events import Cycle, Reading, held_alerts, record_unit, release_due
+from bot.policy import held_alerts
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
 
