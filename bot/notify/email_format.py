@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.config import Digest
 from bot.models import Alert
+from bot.notify.evidence import evidence_line, unconfirmed_line
 
 
 # Section order in a digest: the news people act on first.
@@ -104,6 +105,8 @@ def _event(alert: Alert) -> dict:
         "recommendations": unit.recommendations,
         "findings": [_one_line(f) for f in alert.findings[:MAX_FINDINGS] if _one_line(f)],
         "links": _links(alert.links),
+        "evidence": _one_line(evidence_line(alert)) or None,
+        "unconfirmed": _one_line(unconfirmed_line(alert)) or None,
     }
 
 
