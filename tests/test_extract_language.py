@@ -382,3 +382,24 @@ def test_free_written_names_resolve_in_any_case(label, name):
     from bot.extract.units import canonical_from_label
 
     assert canonical_from_label(label).name == name
+
+
+SWEEP_5 = [
+ ("HM Inspectorate of Probation has rated Torbay Youth Offending Team as 'Good' overall, with outstanding work in court.", ("Torbay YJS","Good")),
+ ("Overall, Torbay YOT is rated as 'Requires improvement'.", ("Torbay YJS","Requires improvement")),
+ ("The Inspectorate has given Torbay YOT an overall rating of 'Good'.", ("Torbay YJS","Good")),
+ ("Torbay Youth Justice Service has been awarded the top rating of 'Outstanding' by HM Inspectorate of Probation.", ("Torbay YJS","Outstanding")),
+ ("Devon and Torbay PDU has been rated as 'Requires improvement'. At its previous inspection in 2022 it was rated 'Inadequate'.", ("Devon and Torbay PDU","Requires improvement","Inadequate")),
+ ("The National Probation Service Wales division has been rated 'Good' by HM Inspectorate of Probation.", ("Wales region","Good")),
+ ("Probation Service - East of England region rated 'Requires improvement'\nThe East of England region has received an overall rating of 'Requires improvement'.", ("East of England region","Requires improvement")),
+ ("Torbay YOT: Requires improvement\nInspectors found leadership to be good.", ("Torbay YJS","Requires improvement")),
+ ("Torbay YOT rated 'Good' for the second time\nTorbay Youth Offending Team has again been rated 'Good'.", ("Torbay YJS","Good","Good")),
+ ("Torbay YOT has dropped from 'Good' to 'Requires improvement'.", ("Torbay YJS","Requires improvement","Good")),
+ ("Torbay YOT improves to 'Good'\nTorbay Youth Offending Team, which was rated 'Inadequate' in 2020, is now rated 'Good'.", ("Torbay YJS","Good","Inadequate")),
+ ("Plymouth PDU is the first in the region to be inspected this year. Inspectors rated it 'Good'.", ("Plymouth PDU","Good")),
+]
+
+
+@pytest.mark.parametrize("text, want", SWEEP_5, ids=[t[:40] for t, _ in SWEEP_5])
+def test_phrasing_sweep_5(text, want):
+    test_phrasing_sweep(text, want)

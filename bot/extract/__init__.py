@@ -21,7 +21,7 @@ from bot.extract.previous import (
 from bot.extract.phrases import find_phrases
 from bot.extract.ratings import Rated, find_ratings
 from bot.extract.rules import INFERRED, STATED, Strength
-from bot.extract.text import Q, before, canonical_rating, normalise, sentences, strip_chrome
+from bot.extract.text import Q, RATING_WORDS, before, canonical_rating, normalise, sentences, strip_chrome
 from bot.extract.units import Unit, find_bare, find_mentions, gazetteer
 from bot.models import Extraction, UnitRating, direction_between
 
@@ -156,6 +156,9 @@ def _asserted(sents, rated: list[Rated]) -> list[Rated]:
     return out
 
 
+_HEADLINE_VERDICT = re.compile(rf"[:–-]\s*({RATING_WORDS})\s*[.!]?\s*$", re.I)
+
+
 def _headline_and_table(body: str, title: str, rated: list[Rated], masked=()) -> list[Rated]:
     """Weaker signals used only when no sentence states the rating: headline, ratings table."""
     if any(r.primary for r in rated):
@@ -166,6 +169,9 @@ def _headline_and_table(body: str, title: str, rated: list[Rated], masked=()) ->
              if m.group("qq") and not other_body and asserted(before(title, m.start()), title[m.end():])
              and not re.search(r"\ban?\s*$", title[: m.start()], re.I)  # "how an 'Outstanding' service works"
              and not (body.startswith(title) and any(a <= m.start("r") < b for a, b in masked))]  # a past rating
+    ended = _HEADLINE_VERDICT.search(title)  # "Anytown YOT: Requires improvement"
+    if not found and ended and ended.group(1)[0].isupper() and not other_body:
+        found = [canonical_rating(ended.group(1))]
     units = find_mentions(title) or find_bare(title)
     if len(set(found)) == 1 and units:  # "What 'good' looks like" names no unit: not a rating
         return [Rated(units[0].unit, found[0], Strength.WEAK, 0, rule="headline", confidence=INFERRED)]
