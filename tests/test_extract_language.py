@@ -403,3 +403,12 @@ SWEEP_5 = [
 @pytest.mark.parametrize("text, want", SWEEP_5, ids=[t[:40] for t, _ in SWEEP_5])
 def test_phrasing_sweep_5(text, want):
     test_phrasing_sweep(text, want)
+
+
+def test_headlines_of_other_stories_in_the_body_are_not_this_texts_units():
+    text = ("Bolton probation service rated 'Good'\n"
+            "Bolton's probation service has been rated 'Good' by HM Inspectorate of Probation.\n"
+            "Most viewed this week\n1. Wigan PDU rated 'Inadequate'\n2. Salford YJS rated 'Outstanding'\n\n"
+            "Caption: Salford PDU rated 'Requires improvement'")
+    result = extract(text)
+    assert [(u.name, u.rating) for u in result.units if u.name not in result.siblings] == [("Bolton PDU", "Good")]

@@ -265,6 +265,9 @@ def _siblings_in(s: Sentence, masked) -> list[Rated]:
 _REPORT_INTO = re.compile(r"\b(?:report|inspection|review)\s+(?:on|into|of)\s+(?:the\s+)?$", _I)
 
 
+_HEADLINE_GRAMMAR = re.compile(r"(?:rated|judged|graded)\s", _I)
+
+
 def _rated_in(s: Sentence, masked) -> list[Rated]:
     out = []
     ratings = list(_RATED_RE.finditer(s.text))
@@ -293,6 +296,12 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
             continue
         units = _subject_units(subject, s.context, strict=True)
         if units:
+            named = find_mentions(subject)
+            if not s.in_title and _HEADLINE_GRAMMAR.match(m.group(0)) and named and not subject[named[-1].end:].strip():
+                # "Wigan PDU rated 'Inadequate'" in the body: a headline's grammar (a list of other
+                # stories, a caption), not a sentence stating the rating
+                out += [Rated(u, rating, Strength.PASSING, pos, False, "x-rated-headline-style", INFERRED) for u in units]
+                continue
             out += _each(units, rating, Strength.WEAK if s.in_title else Strength.STATED, pos, "x-was-rated")
             out += _more_objects(s, m.end())
         elif _GENERIC.search(_APPOSITIVE.sub(" ", subject).rstrip() + " ") and not _ASPECT_WORDS.search(
