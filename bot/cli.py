@@ -168,7 +168,8 @@ def _describe(source: str, result, trace=None) -> str:
     if trace is not None and "text" in rules:
         lines.append(f"    rules: {_rules_line(rules['text'])}")
     for u in result.units:
-        change = f"{u.previous_rating} → {u.rating}" if u.previous_rating else u.rating
+        rating = u.rating or "rating not stated in the text"
+        change = f"{u.previous_rating} → {rating}" if u.previous_rating else rating
         extra = ", ".join(x for x in (
             u.region, f"direction {u.direction}" if u.direction else None,
             f"score {u.score}" if u.score else None,

@@ -136,8 +136,12 @@ def find_previous_date(text: str) -> str | None:
 
 
 def _sentence_date(sentence: str) -> str | None:
-    m = _LAST_DATE.search(sentence)
+    """The date of the past inspection a previous-rating sentence names ('follows an inspection in 2019')."""
+    m = _LAST_DATE.search(sentence) or _EARLIER_INSPECTION.search(sentence)
     return (m.group("d") or m.group("d2")) if m else None
+
+
+_EARLIER_INSPECTION = re.compile(rf"\b(?:an?|its|their|the)\s+inspection\s+in\s+(?P<d>{DATE})\b(?P<d2>)", _I)
 
 
 def _kind(sentence: str, unit: Unit | None, main: Unit | None) -> str:
