@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from bot.extract import backoff
 from bot.extract.claims import asserted, by_another_body
 from bot.extract.document import (
     JOB_FIELDS, LATER_OR_UNRATED, LEAD_PUBLICATION, NO_RATING, OTHER_PUBLICATION, REPORTS_ON, inspected_units, unstated_rating_unit,
@@ -60,6 +61,8 @@ def _read(text: str, title: str | None, published: str | None) -> tuple[Extracti
         rated = [r for r in rated if r.strength == Strength.STATED and r.unit is not None]
         trace.append(("text", {"is_inspection": "says-no-rating-given"}))
     units = _assemble(body, sents, rated, previous, main, title, text, trace)
+    if not any(u.rating for u, primary in units if primary):  # the specific rules read no rating
+        units = _backoff(body, sents, main, text, units, trace)
     units = _as_publication(body, title or "", sents, units, trace)
     primary = [u for u in units if u[1]]
     if not primary:
@@ -74,6 +77,12 @@ def _read(text: str, title: str | None, published: str | None) -> tuple[Extracti
         standards=find_standards(body) if primary else {},
         siblings=tuple(u.name for u, is_primary in units if not is_primary),
     ), trace
+
+
+def _backoff(body: str, sents, main, source: str, units: list, trace: list) -> list[tuple[UnitRating, bool]]:
+    """The generic backoff reader's unit (bot/extract/backoff.py), first, when it reads one."""
+    found = backoff.read(body, sents, main, source, trace)
+    return [(found, True)] + [u for u in units if u[0].name != found.name] if found else units
 
 
 def _as_publication(body: str, title: str, sents, units: list, trace: list) -> list[tuple[UnitRating, bool]]:
