@@ -61,8 +61,7 @@ def _read(text: str, title: str | None, published: str | None) -> tuple[Extracti
         rated = [r for r in rated if r.strength == Strength.STATED and r.unit is not None]
         trace.append(("text", {"is_inspection": "says-no-rating-given"}))
     units = _assemble(body, sents, rated, previous, main, title, text, trace)
-    if not any(u.rating for u, primary in units if primary):  # the specific rules read no rating
-        units = _backoff(body, sents, main, text, units, trace)
+    units = _backoff(body, sents, main, text, units, trace)
     units = _as_publication(body, title or "", sents, units, trace)
     primary = [u for u in units if u[1]]
     if not primary:
@@ -80,7 +79,10 @@ def _read(text: str, title: str | None, published: str | None) -> tuple[Extracti
 
 
 def _backoff(body: str, sents, main, source: str, units: list, trace: list) -> list[tuple[UnitRating, bool]]:
-    """The generic backoff reader's unit (bot/extract/backoff.py), first, when it reads one."""
+    """The generic backoff reader (bot/extract/backoff.py): the unit when the specific rules read no rating."""
+    if any(u.rating for u, primary in units if primary):  # the specific rules' reading stands; at most
+        first = backoff.fill_previous(body, sents, units[0][0], main, source, trace)  # a previous rating added
+        return [(first, units[0][1])] + units[1:]
     found = backoff.read(body, sents, main, source, trace)
     return [(found, True)] + [u for u in units if u[0].name != found.name] if found else units
 

@@ -11,11 +11,11 @@ read: `_read` calls it only when they gave no unit a rating.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.extract import backoff_rules as R
 from bot.extract.claims import asserted, by_another_body
-from bot.extract.document import NO_RATING, RATED_TYPES
+from bot.extract.document import _OLD_FRAMEWORK, _YEAR, NO_RATING, RATED_TYPES
 from bot.extract.evidence import locate, passage
 from bot.extract.facts import count_recommendations
 from bot.extract.previous import find_previous_date
@@ -29,11 +29,15 @@ _SCALE = ("Inadequate", "Requires improvement", "Good", "Outstanding")
 _BY_POSITION = {"lowest": 0, "bottom": 0, "worst": 0, "highest": 3, "top": 3, "best": 3}
 _HMIP = re.compile(r"inspectorate\s+of\s+probation|hmi\s+probation|probation\s+(?:inspectorate|inspectors|watchdog)|"
                    r"chief\s+inspector\s+of\s+probation", re.I)
-_INSPECTORS = re.compile(r"\binspect(?:ors?|orate|ion|ed)\b|\bwatchdog\b", re.I)
+_INSPECTORS = re.compile(r"\binspectors?\b|\binspectorate\b|\bwatchdog\b", re.I)
 _GENERIC = re.compile(r"\b(?:it|its|they|the\s+(?:service|unit|team|pdu|yjs|yos|yot|partnership|office|"
                       r"probation\s+(?:service|delivery\s+unit|office)|youth\s+(?:justice|offending)\s+(?:service|team)))\b",
                       re.I)
 _CLAUSE_END = re.compile(r"[,;:()–]|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b|\bafter\b|\bwhich\b", re.I)
+_UNRATED_PROGRAMME = re.compile(r"quality\s+(?:&|and)\s+impact|full\s+joint\s+(?:re-?)?inspection", re.I)
+# "At our last inspection of the region, in 2024, the region was rated ...": the whole sentence is past
+_PAST_OPENING = re.compile(r"\s*(?:at|in|during|when|following|after)\s+(?:our|its|their|the)\s+(?:last|previous|earlier|prior)\b",
+                           re.I)
 _MAX_UNITS = 3  # more named units than this: a roundup or a list, not one unit's inspection
 _LEAD = 3  # a pronoun or generic noun in the first sentences refers to the headline's unit
 
@@ -71,10 +75,28 @@ def read(body: str, sents: list[Sentence], main: Unit | None, source: str, trace
                       confidence=STATED if cur.stated else INFERRED)
 
 
+def fill_previous(body: str, sents: list[Sentence], unit: UnitRating, main: Unit | None, source: str,
+                  trace: list) -> UnitRating:
+    """The main unit's previous rating told as a story ('a fall from the X rating awarded at the
+    previous inspection'), when the specific rules read its rating but no previous one."""
+    if main is None or unit.name != main.name or unit.previous_rating or unit.direction or not unit.rating \
+            or not _gate(body, sents, main):
+        return unit
+    past = [c for i, s in enumerate(sents) for c in _claims(s, i, main) if c.past and c.stated]
+    if not past:
+        return unit
+    prev = past[0]
+    trace.append((unit.name, {"previous_rating": prev.rule, "backoff": "backoff-reader"}))
+    return replace(unit, previous_rating=prev.rating, direction=direction_between(prev.rating, unit.rating),
+                   previous_inspection=unit.previous_inspection or find_previous_date(body),
+                   evidence={**(unit.evidence or {}), "previous_rating": locate(source, passage(sents, prev.pos))})
+
+
 def _gate(body: str, sents: list[Sentence], main: Unit) -> bool:
     """A text about an HMI Probation inspection of one (or a few) named units, that gives ratings."""
-    if main.type not in RATED_TYPES or NO_RATING.search(body):
-        return False
+    if main.type not in RATED_TYPES or NO_RATING.search(body) or _UNRATED_PROGRAMME.search(body) \
+            or _OLD_FRAMEWORK.search(body) or max((int(y) for y in _YEAR.findall(body)), default=9999) < 2018:
+        return False  # a plan or update, or a programme before the four-point ratings (2018)
     if not _HMIP.search(body) and not (_INSPECTORS.search(body) and not any(by_another_body(s.text) for s in sents)):
         return False
     named = {m.unit.name for s in sents if not s.in_notes for m in find_mentions(s.text)
@@ -96,7 +118,10 @@ def _claims(s: Sentence, i: int, main: Unit) -> list[Claim]:
         taken.append((at, end))
         a, b = _clause(s.text, at, end)
         clause = s.text[a:b]
-        if R.FUTURE.search(clause) or R.NEGATION.search(clause) or not asserted(s.text[:at], s.text[end:]):
+        if R.NEGATION.search(clause):
+            return []  # "avoided the lowest rating, but was told it must improve": nothing sure in it
+        if R.FUTURE.search(clause) or R.PASSING.search(s.text[max(0, at - 60): at]) \
+                or not asserted(s.text[:at], s.text[end:]):
             continue
         if not subject and _ASPECT_WORDS.search(s.text[a:at]):
             continue  # "assessment and planning were rated as ...": an aspect, not the unit
@@ -165,7 +190,7 @@ def _is_past(text: str, at: int, end: int) -> bool:
         return True
     a, b = _clause(text, at, end)
     head, tail = text[a:at], text[end:b]
-    return bool(R.PAST.search(head) or R.PAST.search(tail))
+    return bool(R.PAST.search(head) or R.PAST.search(tail) or _PAST_OPENING.match(text))
 
 
 def _previous(claims: list[Claim], cur: Claim, sents: list[Sentence]):

@@ -61,7 +61,7 @@ PREDICATE_WORD = rule(
     ["found good practice", "is good at engaging children", "was good to see"])
 IMPROVE_PHRASE = rule(
     "backoff-needs-to-improve",
-    r"\b(?:(?:needs?|told\s+(?:it\s+|they\s+)?(?:needs?\s+|has\s+|have\s+|must\s+)?)to|must)\s+improve"
+    r"\b(?:(?:needs?\s+|told\s+(?:it\s+|they\s+)?(?:needs?\s+|has\s+|have\s+|must\s+)?)to|must)\s+improve"
     r"(?=\s*(?:$|[.,;:!?–-]|\s(?:after|following|say|says|said|according|inspectors|the\s+watchdog)\b))",
     "'needs to improve' / 'told to improve' as a verdict is the 'Requires improvement' rating",
     ["Probation in Anytown needs to improve, watchdog says", "has been told it needs to improve after a visit",
@@ -95,10 +95,17 @@ SUB_RATING = rule(
     r"\bstandards?\b|\baspects?\b|\bdomains?\b|\bin\s+(?:\w+\s+){0,3}areas\b|\bsub-?ratings?\b|"
     r"\bfor\s+(?:its\s+|their\s+)?(?:leadership|partnerships?|staffing|services\s+and|information|case|work\s+with|"
     r"assessment|planning|implementation|reviewing|court|resettlement|out-of-court|governance|safety|"
-    r"diversity|organisational)",
+    r"diversity|organisational)|(?:['’]s|\bits|\btheir)\s+(?:leadership|casework|case\s+work|management|partnership|"
+    r"assessment|planning|staffing|court\s+work|resettlement|governance|work\s+(?:on|with|in))",
     "a standard-level or aspect rating is no overall rating",
     ["three of the 12 standards were inadequate", "rated good for leadership", "inadequate in most areas"],
     ["rated good overall"])
+PASSING = rule(
+    "backoff-in-passing",
+    r"(?:\b(?:which|that|who)\s+(?:was|is|were|are|has\s+been|have\s+been|had\s+been)\s+(?:\w+\s+)?|,\s*)"
+    r"(?:rated|judged|graded)\s+(?:as\s+)?['\"‘“]?$|\b(?:currently|presently)\b",
+    "a rating in a which-clause or an aside ('X PDU, currently rated Y,') describes the unit in passing",
+    ["supervised by the unit, which was rated ", "the unit, currently rated "], ["the unit was rated "])
 PAST = rule(
     "backoff-past",
     r"\b(?:previous(?:ly)?|last|earlier|prior|before|once|had\s+been|used\s+to|(?:in|since)\s+(?:19|20)\d\d)\b",

@@ -1,0 +1,107 @@
+"""The backoff reader (bot/extract/backoff.py) on short texts of our own: what it reads when the
+specific rules read nothing, the traps it must leave unrated, and that it never changes a reading
+of the specific rules."""
+
+import pytest
+
+from bot.extract import explain, extract
+
+HMIP = "HM Inspectorate of Probation"
+
+# (text, rating, previous, direction, recommendations)
+READ = [
+    (f"Bolton probation gets bottom grade\n\nInspectors from {HMIP} gave the Bolton Probation Delivery Unit "
+     "the lowest possible overall rating, 'Inadequate'. Seven recommendations were made.",
+     "Inadequate", None, None, 7),
+    (f"Bury youth justice top of the class\n\n{HMIP} has given Bury Youth Justice Service the highest possible "
+     "grade after its latest inspection. The inspectors made two recommendations.",
+     "Outstanding", None, None, 2),
+    (f"Oldham probation in second-lowest band\n\nOldham Probation Delivery Unit received the second-lowest rating "
+     f"available from {HMIP}. It made five recommendations.",
+     "Requires improvement", None, None, 5),
+    (f"Halton youth justice inspection\n\nThe overall judgement was Requires Improvement, {HMIP} said of Halton "
+     "Youth Justice Service.", "Requires improvement", None, None, None),
+    (f"York youth justice service inspected\n\nYork Youth Justice Service was inspected for the first time this "
+     f"spring, and {HMIP} has rated it as \"requires improvement\".", "Requires improvement", None, None, None),
+    ("Bolton probation services are still inadequate, say inspectors\n\nThe probation inspectorate found "
+     "Bolton Probation Delivery Unit short of staff.", "Inadequate", None, None, None),
+    (f"Bury youth justice rated good\n\nThe service was rated good by {HMIP} - a fall from the rating of "
+     "Outstanding awarded at the previous inspection.", "Good", "Outstanding", "down", None),
+    (f"Oldham probation improves\n\n{HMIP} judged Oldham Probation Delivery Unit good, up from requires "
+     "improvement at its previous inspection. Three recommendations were made.",
+     "Good", "Requires improvement", "up", 3),
+    (f"Halton youth justice keeps grade\n\n{HMIP} gave Halton Youth Justice Service the same rating as at its "
+     "last inspection, 'Good'.", "Good", "Good", "same", None),
+    (f"Bolton probation needs to improve, watchdog says\n\nThe report by {HMIP} on Bolton Probation Delivery "
+     "Unit found gaps in risk assessment. Four recommendations were made.",
+     "Requires improvement", None, None, 4),
+    (f"Bury youth justice one step from the top\n\n{HMIP} has judged Bury Youth Justice Service good, one "
+     "grade below outstanding.", "Good", None, None, None),
+]
+
+
+@pytest.mark.parametrize("text, rating, previous, direction, recs", READ, ids=[t.split("\n")[0] for t, *_ in READ])
+def test_backoff_reads_the_unit(text, rating, previous, direction, recs):
+    ex = extract(text)
+    assert ex.is_inspection
+    unit = ex.units[0]
+    assert (unit.rating, unit.previous_rating, unit.direction, unit.recommendations) == \
+        (rating, previous, direction, recs)
+    assert unit.evidence["rating"] and unit.evidence["rating"] in text
+
+
+def test_explain_names_the_backoff_rule():
+    _, trace = explain(READ[0][0])
+    assert ("Bolton PDU", "backoff-scale-position") in [(u, f.get("rating")) for u, f in trace if f.get("backoff")]
+    _, trace = explain(READ[6][0])  # the specific rules read 'Good'; the backoff adds the previous rating
+    assert [f["previous_rating"] for _, f in trace if f.get("backoff")] == ["backoff-rating-word"]
+
+
+def test_a_named_unit_with_a_cue_is_stated_a_headline_alone_inferred():
+    stated = extract(f"Bolton probation inspected\n\n{HMIP} gave Bolton Probation Delivery Unit the lowest "
+                     "possible grade.").units[0]
+    assert stated.confidence == "stated"
+    inferred = extract("Bolton probation services are still inadequate, say inspectors\n\nThe probation "
+                       "inspectorate visited Bolton Probation Delivery Unit in May.").units[0]
+    assert inferred.confidence == "inferred"
+
+
+TRAPS = [
+    ("Ofsted", "Bury children's services given top grade\n\nOfsted has given Bury's children's services the "
+     "highest possible grade. Inspectors praised Bury Youth Justice Service's links with schools."),
+    ("police", "Force handed lowest grade\n\nHMICFRS gave the police force the lowest possible grade, and "
+     "inspectors criticised its work with Bolton Probation Delivery Unit."),
+    ("prisons", "Jail in bottom band\n\nHM Inspectorate of Prisons placed the prison in the lowest of its four "
+     "bands; Oldham Probation Delivery Unit supervises many of its leavers."),
+    ("CQC", "Trust needs to improve\n\nThe Care Quality Commission said the trust's work with Halton Youth "
+     "Justice Service needs to improve."),
+    ("negation", f"Bolton probation avoids bottom grade\n\nBolton Probation Delivery Unit avoided the lowest "
+     f"possible grade, {HMIP} confirmed, though the report is not yet out."),
+    ("modality", f"Union fears for Oldham probation\n\nOldham Probation Delivery Unit could be handed the lowest "
+     f"grade when inspectors from {HMIP} return, a union said."),
+    ("intent", f"York youth justice plan\n\nYork Youth Justice Service aims to achieve the highest grade at its "
+     f"next inspection by {HMIP}."),
+    ("sub-rating", f"Halton youth justice report\n\n{HMIP} rated three of the 12 standards at Halton Youth "
+     "Justice Service inadequate."),
+    ("deserves", f"MP praises Bury staff\n\nThe MP said Bury Youth Justice Service deserves the highest grade "
+     f"from {HMIP}."),
+    ("past only", f"Inspectors to visit Bolton\n\n{HMIP} will inspect Bolton Probation Delivery Unit next month. "
+     "It was placed in the bottom band at its last inspection in 2021."),
+    ("roundup", f"Probation ratings across the North West\n\n{HMIP} gave Bolton Probation Delivery Unit, Oldham "
+     "Probation Delivery Unit, Wigan Probation Delivery Unit and Cumbria Probation Delivery Unit the second-lowest "
+     "rating available this year."),
+]
+
+
+@pytest.mark.parametrize("kind, text", TRAPS, ids=[k for k, _ in TRAPS])
+def test_backoff_traps_rate_nothing(kind, text):
+    ex = extract(text)
+    assert not any(u.rating for u in ex.units), (kind, ex.units)
+
+
+def test_the_backoff_never_changes_a_specific_reading():
+    text = (f"Bolton probation rated 'Good'\n\nBolton Probation Delivery Unit has been rated 'Good' by {HMIP}. "
+            "Inspectors said it needs to improve, and gave it the top grade for leadership.")
+    ex, trace = explain(text)
+    assert [(u.rating, u.previous_rating) for u in ex.units] == [("Good", None)]
+    assert not any(fields.get("backoff") for _, fields in trace)
