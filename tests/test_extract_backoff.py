@@ -105,3 +105,38 @@ def test_the_backoff_never_changes_a_specific_reading():
     ex, trace = explain(text)
     assert [(u.rating, u.previous_rating) for u in ex.units] == [("Good", None)]
     assert not any(fields.get("backoff") for _, fields in trace)
+
+
+# A second sweep of wordings of our own, written after the reader: 15 of 20 right when first run
+# (a previous "having rated it good previously", "the same as last time", "a good rating", and two
+# traps where the unit's staff or work, not the unit, is rated); the fixes were general rules.
+SWEEP = [
+ (f"Bolton probation report\n\nInspectors from {HMIP} awarded Bolton Probation Delivery Unit the second-highest of the four grades.", ("Good",None)),
+ (f"Halton youth justice celebrates\n\nHalton Youth Justice Service has landed the top rating from {HMIP}.", ("Outstanding",None)),
+ (f"Oldham probation report out\n\nThe inspectorate's verdict on Oldham Probation Delivery Unit was inadequate, after a visit by {HMIP}.", ("Inadequate",None)),
+ (f"York youth justice report\n\n{HMIP} said York Youth Justice Service was outstanding overall.", ("Outstanding",None)),
+ ("Bury youth justice criticised\n\nBury Youth Justice Service has been branded inadequate by probation inspectors.", ("Inadequate",None)),
+ ("Bolton probation report\n\nProbation inspectors have told Bolton Probation Delivery Unit it requires improvement.", ("Requires improvement",None)),
+ (f"Bolton probation marked down\n\n{HMIP} marked Bolton Probation Delivery Unit down to requires improvement, having rated it good previously.", ("Requires improvement","Good")),
+ ("Halton youth justice report\n\nHalton Youth Justice Service earned a good rating from inspectors, the same as last time.", ("Good","Good")),
+ (f"York youth justice improves\n\nInspectors from {HMIP} gave York Youth Justice Service a 'Good' rating - an improvement on the 'Requires improvement' it got in 2021.", ("Good","Requires improvement")),
+ (f"Bolton probation report\n\n{HMIP} placed Bolton Probation Delivery Unit in the bottom category of its four-point scale.", ("Inadequate",None)),
+ (f"Bury youth justice report\n\nBury Youth Justice Service achieved the best possible rating from {HMIP}.", ("Outstanding",None)),
+ (f"Bolton probation report\n\n{HMIP} ranked Bolton Probation Delivery Unit as requiring improvement.", ("Requires improvement",None)),
+ (f"Oldham probation report\n\nOldham Probation Delivery Unit is rated inadequate in a report by {HMIP} published today.", ("Inadequate",None)),
+ # traps
+ (f"Bolton probation report\n\nBolton Probation Delivery Unit is not inadequate, inspectors from {HMIP} stressed, but it is not yet good either.", None),
+ (f"Bolton probation fears\n\nIf Bolton Probation Delivery Unit were inspected today it would be rated inadequate, staff told {HMIP}.", None),
+ (f"Oldham probation staff\n\nStaff morale at Oldham Probation Delivery Unit was good, inspectors from {HMIP} found in a survey.", None),
+ (f"Bolton probation report\n\nInspectors from {HMIP} said the quality of assessment work at Bolton Probation Delivery Unit was good.", None),
+ (f"Oldham probation inspection next\n\n{HMIP} is expected to rate Oldham Probation Delivery Unit inadequate next month.", None),
+ (f"Halton youth justice\n\nHalton Youth Justice Service's case managers were rated good by the children they work with, {HMIP} reported.", None),
+ (f"Bury youth justice board\n\nThe board of Bury Youth Justice Service heard that {HMIP} rates services on a four-point scale, from outstanding to inadequate.", None),
+]
+
+
+@pytest.mark.parametrize("text, want", SWEEP, ids=[t.split("\n")[-1][:40] for t, _ in SWEEP])
+def test_second_sweep(text, want):
+    ex = extract(text)
+    got = (ex.units[0].rating, ex.units[0].previous_rating) if ex.units and ex.units[0].rating else None
+    assert got == want

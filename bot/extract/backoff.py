@@ -38,6 +38,11 @@ _UNRATED_PROGRAMME = re.compile(r"quality\s+(?:&|and)\s+impact|full\s+joint\s+(?
 # "At our last inspection of the region, in 2024, the region was rated ...": the whole sentence is past
 _PAST_OPENING = re.compile(r"\s*(?:at|in|during|when|following|after)\s+(?:our|its|their|the)\s+(?:last|previous|earlier|prior)\b",
                            re.I)
+# Nouns after which "of/at/in X" still gives X's own rating ("probation services in X", "the verdict on X")
+_ORG = (r"(?:services?|probation|team|unit|provision|supervision|(?:justice|probation|offending)\s+work|said|says|"
+        r"wrote|reports?|inspections?|verdict|judgement|ratings?|grades?|view|findings)")
+_OF_THE_UNIT = re.compile(rf"\b(?!{_ORG}\s)[\w-]+\s+(?:at|in|of|within|across|for)\s+(?:the\s+)?$", re.I)
+_ITS_PART = re.compile(r"['’]s\s+(?!(?:probation|youth|overall|rating|grade|service|team|unit|pdu|yjs)\b)[a-z]", re.I)
 _MAX_UNITS = 3  # more named units than this: a roundup or a list, not one unit's inspection
 _LEAD = 3  # a pronoun or generic noun in the first sentences refers to the headline's unit
 
@@ -82,10 +87,11 @@ def fill_previous(body: str, sents: list[Sentence], unit: UnitRating, main: Unit
     if main is None or unit.name != main.name or unit.previous_rating or unit.direction or not unit.rating \
             or not _gate(body, sents, main):
         return unit
-    past = [c for i, s in enumerate(sents) for c in _claims(s, i, main) if c.past and c.stated]
-    if not past:
+    claims = [c for i, s in enumerate(sents) for c in _claims(s, i, main) if c.stated]
+    same = [c for c in claims if not c.past and c.rating == unit.rating]
+    prev = _previous(claims, same[0], sents) if same else next((c for c in claims if c.past), None)
+    if prev is None:
         return unit
-    prev = past[0]
     trace.append((unit.name, {"previous_rating": prev.rule, "backoff": "backoff-reader"}))
     return replace(unit, previous_rating=prev.rating, direction=direction_between(prev.rating, unit.rating),
                    previous_inspection=unit.previous_inspection or find_previous_date(body),
@@ -133,10 +139,13 @@ def _claims(s: Sentence, i: int, main: Unit) -> list[Claim]:
 def _subject(s: Sentence, main: Unit, i: int) -> bool | None:
     """True when the sentence names the main unit (or refers to it in the lead), False when it
     names nothing (inferred), None when it is about another unit."""
-    units = {m.unit.name for m in find_mentions(s.text) + find_bare(s.text, s.context) if m.unit.type in RATED_TYPES}
-    if main.name in units:
-        return True
-    if units:
+    mentions = [m for m in find_mentions(s.text) + find_bare(s.text, s.context) if m.unit.type in RATED_TYPES]
+    mine = [m for m in mentions if m.unit.name == main.name  # the longest reading of each place
+            and not any(o.start <= m.start and m.end < o.end for o in mentions)]
+    if mine:  # "Staff morale at X", "X's case managers": the sentence rates something of the unit's
+        return True if any(not _OF_THE_UNIT.search(s.text[: m.start]) and not _ITS_PART.match(s.text[m.end:])
+                           for m in mine) else None
+    if mentions:
         return None
     return bool(i < _LEAD + 1 and _GENERIC.search(s.text))
 
@@ -148,7 +157,7 @@ def _expressions(text: str) -> list[tuple[int, int, str, str]]:
         found.append((m.start(), m.end(), _one_step(m), R.ONE_STEP.name))
     for m in R.SCALE_POSITION.finditer(text):
         found.append((m.start(), m.end(), _position(m.group("pos")), R.SCALE_POSITION.name))
-    for r in (R.RATING_WORD, R.PREDICATE_WORD):
+    for r in (R.RATING_WORD, R.PREDICATE_WORD, R.ATTRIBUTIVE_WORD):
         for m in r.finditer(text):
             word = m.group("w") or m.groupdict().get("cap")
             found.append((m.start("w") if m.group("w") else m.start(), m.end(), canonical_rating(word), r.name))

@@ -52,13 +52,18 @@ RATING_WORD = rule(
 PREDICATE_WORD = rule(
     "backoff-predicate-word",
     rf"\b(?:rated|judged|graded|found|deemed|assessed|considered|is|are|was|were|remains?|still|be|been|as|"
-    rf"now|verdict|judgement|grade|rating)\s+(?:(?:as|to\s+be|still|now|overall|again|at|of)\s+)*"
+    rf"now|verdict|judgement|grade|rating)\s+(?:(?:it|them)\s+)?(?:(?:as|to\s+be|still|now|overall|again|at|of)\s+)*"
     rf"(?P<w>{_WORD})(?=\s*(?:$|[.,;:!?)–-]|\s(?:overall|by|after|following|say|says|said|according|in\s+(?:a|the|its)\s+"
-    rf"(?:report|inspection)|for\s+the\s+(?:first|second|third)|at\s+(?:its|the)\s+(?:latest|recent)|today|this)\b))",
+    rf"(?:report|inspection)|for\s+the\s+(?:first|second|third)|previously|before|earlier|then|again|too|also|at\s+(?:its|the)\s+(?:latest|recent)|today|this)\b))",
     "a lower-case rating is one as a predicate of the unit: 'judged inadequate', 'is still inadequate'",
     ["have been judged inadequate by the probation inspectorate", "are still inadequate, say inspectors",
      "to be good overall", "rated outstanding by inspectors"],
     ["found good practice", "is good at engaging children", "was good to see"])
+ATTRIBUTIVE_WORD = rule(
+    "backoff-attributive-word",
+    rf"\b(?:an?|its|their|the)\s+(?P<w>{_WORD})\s+(?:overall\s+)?(?:rating|grade|judgement|verdict)\b",
+    "'a good rating', 'an inadequate verdict': the word before a rating noun is the rating",
+    ["earned a good rating from inspectors", "handed an inadequate verdict"], ["a good report", "good ratings data"])
 IMPROVE_PHRASE = rule(
     "backoff-needs-to-improve",
     r"\b(?:(?:needs?\s+|told\s+(?:it\s+|they\s+)?(?:needs?\s+|has\s+|have\s+|must\s+)?)to|must)\s+improve"
@@ -120,8 +125,9 @@ FROM_BEFORE = rule(
     ["up from ", "a fall from the ", "up two grades from the "], ["away "])
 SAME = rule(
     "backoff-same-as-last",
+    r"\bthe\s+same\s+as\s+(?:last\s+time|(?:at\s+|in\s+)?(?:its|their|the)\s+(?:last|previous))|"
     r"\bsame\s+(?:overall\s+)?(?:rating|grade|judgement|verdict)\s+(?:as|that)\s+(?:it\s+(?:received|got|had)\s+)?"
     r"(?:at\s+|in\s+)?(?:its|their|the)\s+(?:last|previous)|\b(?:kept|retained|held\s+on\s+to|maintained|keeps|retains)\s+"
     r"(?:its|their)\s+(?:\w+\s+)?(?:rating|grade)\b(?![^.]{0,30}\bfor\b)",
     "'the same rating as at its last inspection': the previous rating equals the current one",
-    ["the same rating as at its last inspection", "has kept its rating"], ["the same team as last year"])
+    ["the same rating as at its last inspection", "has kept its rating", "a good rating, the same as last time"], ["the same team as last year"])
