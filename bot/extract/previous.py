@@ -70,8 +70,10 @@ _REMAINS = rule(
     ['remains committed'], flags=_I)
 _DRAGGED = re.compile(r"\b(?:dragg|pull|brought|bring|would\s+have)\w*\b[^.]{0,40}$", _I)
 _LAST_DATE = re.compile(
-    rf"(?:last|previous(?:ly)?)\s+(?:inspect(?:ed|ion)|visited)\b[^.]{{0,70}}?\bin\s+(?P<d>{DATE})\b|"
-    rf"\bin\s+an?\s+(?P<d2>{DATE})\s+inspection\s+of\b", _I)
+    rf"(?:last|previous(?:ly)?|first)\s+(?:\w+\s+)?(?:inspect(?:ed|ion)|visited|looked\s+at)\b[^.]{{0,70}}?\bin\s+"
+    rf"(?P<d>{DATE})\b|"
+    rf"\bin\s+an?\s+(?P<d2>{DATE})\s+inspection\s+of\b|"
+    rf"\b(?:damning|critical|scathing|previous|earlier)\s+(?:report|inspection)\s+in\s+(?P<d3>{DATE})\b", _I)
 _FORMER = re.compile(r"\bformer\b|\bpredecessor\b|disaggregat|part\s+of\s+the\s+former|"
                      r"as\s+it\s+was\s+(?:then\s+)?(?:known|called)|previously\s+part\s+of|\breplaced\b", _I)
 
@@ -132,16 +134,16 @@ def find_remains(sents: list[Sentence]) -> list[tuple[str, int]]:
 def find_previous_date(text: str) -> str | None:
     """'since their last inspection in 2015': the date alone, when no rating is given."""
     m = _LAST_DATE.search(text)
-    return (m.group("d") or m.group("d2")) if m else None
+    return (m.group("d") or m.group("d2") or m.group("d3")) if m else None
 
 
 def _sentence_date(sentence: str) -> str | None:
     """The date of the past inspection a previous-rating sentence names ('follows an inspection in 2019')."""
     m = _LAST_DATE.search(sentence) or _EARLIER_INSPECTION.search(sentence)
-    return (m.group("d") or m.group("d2")) if m else None
+    return (m.group("d") or m.group("d2") or m.groupdict().get("d3")) if m else None
 
 
-_EARLIER_INSPECTION = re.compile(rf"\b(?:an?|its|their|the)\s+inspection\s+in\s+(?P<d>{DATE})\b(?P<d2>)", _I)
+_EARLIER_INSPECTION = re.compile(rf"\b(?:an?|its|their|the)\s+inspection\s+in\s+(?P<d>{DATE})\b(?P<d2>)(?P<d3>)", _I)
 
 
 def _kind(sentence: str, unit: Unit | None, main: Unit | None) -> str:
