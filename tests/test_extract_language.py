@@ -412,3 +412,13 @@ def test_headlines_of_other_stories_in_the_body_are_not_this_texts_units():
             "Caption: Salford PDU rated 'Requires improvement'")
     result = extract(text)
     assert [(u.name, u.rating) for u in result.units if u.name not in result.siblings] == [("Bolton PDU", "Good")]
+
+
+@pytest.mark.parametrize("line", [
+    "But Jane Example, Chief Inspector of Probation, explained the findings.",
+    "Chief probation inspector Jane Example said staff were committed.",
+    "A report by HM Inspectorate of Probation (HMIP) chief Dame Jane Example found problems.",
+    "the appointment of Jane Example as His Majesty's Chief Inspector of Probation",
+])
+def test_chief_inspector_forms(line):
+    assert extract(f"Bolton PDU rated 'Good'\n{line}").chief_inspector == "Jane Example"
