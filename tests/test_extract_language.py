@@ -422,3 +422,38 @@ def test_headlines_of_other_stories_in_the_body_are_not_this_texts_units():
 ])
 def test_chief_inspector_forms(line):
     assert extract(f"Bolton PDU rated 'Good'\n{line}").chief_inspector == "Jane Example"
+
+
+_RATED_LEAD = "Bolton PDU has been rated 'Good' by HM Inspectorate of Probation. "
+RECS = [
+ ("Inspectors have made eight recommendations.", 8),
+ ("The report makes 7 recommendations for improvement.", 7),
+ ("The inspectorate has issued 10 recommendations to the PDU.", 10),
+ ("Eight recommendations have been made to help the service improve.", 8),
+ ("In total, inspectors made nine recommendations.", 9),
+ ("The report contains five recommendations for the PDU and two for the region.", 7),
+ ("The inspectors set out six recommendations.", 6),
+ ("We have made a total of four recommendations.", 4),
+ ("There are 11 recommendations in the report.", 11),
+ ("The inspection report, which contains 12 recommendations, was published today.", 12),
+ ("Inspectors recommended three improvements.", None),
+ ("Progress on the two recommendations from the last inspection was slow.", None),
+]
+
+
+@pytest.mark.parametrize("sentence, count", RECS)
+def test_recommendation_counts(sentence, count):
+    assert extract(_RATED_LEAD + sentence).units[0].recommendations == count
+
+
+DATES = [
+ ("Published 4 June 2024", "2024-06-04"), ("4 June 2024", "2024-06-04"), ("Updated: 5 June 2024", None),
+ ("Wednesday 4 June 2025", "2025-06-04"), ("04/06/2024", None), ("Date: 4th June 2024", "2024-06-04"),
+ ("By Jo Bloggs, BBC News\n4 June 2024", "2024-06-04"), ("Last updated 5 June 2024", None),
+ ("4 June 2024 at 10:00", "2024-06-04"), ("First published: 4 Jun 2024", "2024-06-04"),
+]
+
+
+@pytest.mark.parametrize("line, iso", DATES)
+def test_publication_date_lines(line, iso):
+    assert extract(f"Bolton PDU rated 'Good'\n{line}\n" + _RATED_LEAD).published == iso

@@ -82,8 +82,8 @@ _RECS = [
 ]
 # "... makes four recommendations to the PDU and one to the regional leadership"
 # "... makes six recommendations to the CRC, two to the prison service and one to the ministry"
-_FIRST_TO = re.compile(rf"\s+to\s+[^,.;]{{1,60}}?(?=,|\s+and\s+{NUM}\b)", _I)
-_MORE_RECS = re.compile(rf"(?:,\s*(?:and\s+)?|\s+and\s+)({NUM})\s+(?:more\s+|further\s+)?to\s+"
+_FIRST_TO = re.compile(rf"\s+(?:to|for)\s+[^,.;]{{1,60}}?(?=,|\s+and\s+{NUM}\b)", _I)
+_MORE_RECS = re.compile(rf"(?:,\s*(?:and\s+)?|\s+and\s+)({NUM})\s+(?:more\s+|further\s+)?(?:to|for)\s+"
                         rf"(?P<to>[^,.;]{{1,60}}?)(?=,|\s+and\s+{NUM}\b|[.;]|$)", _I)
 # "six recommendations to A PDU and five to B PDU", "13 recommendations, seven for A and six for B"
 _PER_UNIT_RECS = rule(
@@ -208,7 +208,7 @@ _PUBLISHED = (
 # a name and a date ("Jane Smith - 15 February 2019"), or a headline opening with one.
 _DATELINES = (
     rule("dateline",
-         rf"^[ \t]*{_WHEN}{_DMY}(?:,?\s+\d{{1,2}}[:.]\d{{2}}\s*(?:am|pm)?)?[ \t]*$",
+         rf"^[ \t]*{_WHEN}{_DMY}(?:,?\s+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:am|pm)?)?[ \t]*$",
          "a line of its own holding only a date, near the top, is the dateline",
          ["Friday, 3rd May 2019, 7:00 am", "20 November 2019"], ["In 20 November 2019 we met"],
          flags=_I | re.M, order="dmy"),
