@@ -457,3 +457,25 @@ DATES = [
 @pytest.mark.parametrize("line, iso", DATES)
 def test_publication_date_lines(line, iso):
     assert extract(f"Bolton PDU rated 'Good'\n{line}\n" + _RATED_LEAD).published == iso
+
+
+# --- previous ratings, and a direction only where the text supports one --------------------------
+
+PREVIOUS = [
+ ("Wigan PDU has been rated 'Good' by HM Inspectorate of Probation. It was previously graded as inadequate.", ("Wigan PDU","Good","Inadequate")),
+ ("Wigan PDU has been rated 'Good', an improvement on the 'Inadequate' rating it was given in 2019.", ("Wigan PDU","Good","Inadequate")),
+ ("Wigan PDU has been rated 'Good', a step up from 2021, when it was rated 'Requires improvement'.", ("Wigan PDU","Good","Requires improvement")),
+ ("Wigan PDU has been rated 'Good'. Three years ago the service was judged to be inadequate.", ("Wigan PDU","Good","Inadequate")),
+ ("Wigan PDU has been rated 'Good'. Its last rating was 'Requires improvement'.", ("Wigan PDU","Good","Requires improvement")),
+ ("Wigan PDU, which was rated 'Inadequate' two years ago, is now rated 'Good'.", ("Wigan PDU","Good","Inadequate")),
+ ("Wigan PDU has moved up a grade to 'Good', HM Inspectorate of Probation said.", ("Wigan PDU","Good","Requires improvement")),
+ ("Wigan PDU has dropped one grade to 'Requires improvement', inspectors said.", ("Wigan PDU","Requires improvement","Good")),
+ ("Wigan PDU has been rated 'Good' for the first time.", ("Wigan PDU","Good",None)),
+ ("Wigan PDU has been rated 'Good'. In 2021 inspectors found the PDU required improvement.", ("Wigan PDU","Good","Requires improvement")),
+]
+
+
+@pytest.mark.parametrize("text, want", PREVIOUS, ids=[t[:40] for t, _ in PREVIOUS])
+def test_previous_ratings(text, want):
+    u = extract(text).units[0]
+    assert (u.name, u.rating, u.previous_rating) == want

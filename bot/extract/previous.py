@@ -105,6 +105,13 @@ def find_previous(sents: list[Sentence], main: Unit | None) -> list[Previous]:
                 continue  # "kept its 'Good' rating for leadership" is a sub-rating
             out.append(Previous(canonical_rating(m.group("r")), _sentence_date(s.text), None, "own",
                                 (s.start + m.start(), s.start + m.end()), _RETAINED.name))
+        for m in _ONE_GRADE.finditer(s.text):
+            if _about_unit(before(s.text, m.start())):
+                rating = _one_step(canonical_rating(m.group("r")), m.group("way") or _WAY.get(m.group("verb").casefold()))
+                if rating is None:
+                    continue  # "moved a grade": which way is not said
+                out.append(Previous(rating, _sentence_date(s.text), None, "own",
+                                    (s.start + m.start(), s.start + m.start("r")), _ONE_GRADE.name))
         for m in _STAYED.finditer(s.text):
             out.append(Previous(None, _sentence_date(s.text), None, "same", (s.start + m.start(), s.start + m.end()),
                                 "rating-unchanged"))
@@ -122,6 +129,27 @@ def _declined(rx, text: str, m) -> bool:
     if rx.meta.get("subject_is_unit") and not _about_unit(text[: m.start()]):
         return True  # "leadership improved from 'RI' to ..." is about an aspect
     return False
+
+
+_ONE_GRADE = rule(
+    "one-grade-to",
+    rf"\b(?P<verb>moved|gone|went|climbed|risen|rose|dropped|fallen|fell|slipped|improved|declined)\s+(?P<way>up|down)?\s*"
+    rf"(?:a|one)\s+(?:grade|level|rating|place)\s+to\s+{Q}",
+    "one grade up to Y means the previous rating was the one below Y (down: above)",
+    ["has moved up a grade to 'Good'", "has dropped one grade to 'Requires improvement'"], ["moved up to 'Good'"])
+_SCALE = ("Inadequate", "Requires improvement", "Good", "Outstanding")
+
+
+_WAY = {"climbed": "up", "risen": "up", "rose": "up", "improved": "up", "dropped": "down", "fallen": "down",
+        "fell": "down", "slipped": "down", "declined": "down"}
+
+
+def _one_step(rating: str, way: str | None) -> str | None:
+    """The rating one grade below (moved up) or above (moved down) `rating`; None if no way is said."""
+    if way is None:
+        return None
+    i = _SCALE.index(rating) + (1 if way.casefold() == "down" else -1)
+    return _SCALE[i] if 0 <= i < len(_SCALE) else None
 
 
 def find_remains(sents: list[Sentence]) -> list[tuple[str, int]]:
