@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from bot.config import Config
 from bot.convert import bytes_to_page
 from bot.diff import event_id, find_same_event, judge, merge_record, unit_key
-from bot.errors import BotError, InputError, SourceError
+from bot.errors import BotError, InputError, SourceError, StateError
 from bot.extract import extract
 from bot.fetch import Fetcher
 from bot.history import Store
@@ -210,6 +210,8 @@ def _read_item(config, store, fetcher, notifiers, item: Item, report, now) -> No
         return
     try:
         _extract_and_record(config, store, notifiers, item, page, report, now, fetcher)
+    except StateError:
+        raise  # a corrupt or unwritable state file stops the run (exit 2): never an item's fault
     except Exception as e:  # noqa: BLE001 (one strange page must never stop the others)
         log.debug("item %s failed", item.url, exc_info=True)
         _item_failed(store, item, BotError(f"{item.url}: could not be read ({e.__class__.__name__}: {e})"), report)

@@ -233,10 +233,16 @@ def test_corrupt_state_file_is_named_and_left_alone(world, config_file, cli, tmp
     assert str(state / "history.json") in result.err
     assert no_traceback(result)
     assert (state / "history.json").read_bytes() == garbage  # nothing overwritten
-    assert world.requested_paths() == []  # and nothing polled
 
     history = cli("history", "--config", cfg)
     assert history.code == 2 and len(history.err_lines) == 1 and str(state / "history.json") in history.err
+
+    # Nothing lost: the item listed before the corrupt file was met waits, and is read once
+    # the file is repaired (here: removed, as a user with no backup would).
+    (state / "history.json").unlink()
+    again = cli("run", "--config", cfg, "--json")
+    assert again.code == 0, again.err
+    assert [a["name"] for a in json.loads(again.out)] == ["Bolton PDU"]
 
 
 def test_dry_run_prints_would_be_alerts_and_changes_no_state(world, config_file, cli, tmp_path):
@@ -252,14 +258,14 @@ def test_dry_run_prints_would_be_alerts_and_changes_no_state(world, config_file,
 
     real = cli("run", "--config", cfg, "--json")
     assert alert_names(real) == ["Bolton PDU"]  # the dry run used nothing up
-    before = {p.name: p.read_bytes() for p in state.iterdir()}
+    before = {p: p.read_bytes() for p in state.rglob("*") if p.is_file()}
 
     world.serve(PLYMOUTH, "pages/plymouth-pdu.html")
     world.serve(FEED, "feeds/hmi-feed-plymouth.rss")  # a new release since
     dry = cli("run", "--config", cfg, "--dry-run", "--json")
     assert dry.code == 0, dry.err
     assert [(a["name"], a["direction"]) for a in json.loads(dry.out)] == [("Plymouth PDU", "same")]
-    assert {p.name: p.read_bytes() for p in state.iterdir()} == before
+    assert {p: p.read_bytes() for p in state.rglob("*") if p.is_file()} == before
 
     real = cli("run", "--config", cfg, "--json")
     assert alert_names(real) == ["Plymouth PDU"]

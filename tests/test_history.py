@@ -69,12 +69,23 @@ def release(proc: subprocess.Popen) -> None:
 
 def test_writes_replace_files_atomically_and_keep_a_backup(tmp_path):
     with Store(tmp_path) as store:
-        store.mark_seen("a", source="s", url="https://example.org/a", published=None)
-        store.mark_seen("b", source="s", url="https://example.org/b", published="2024-01-02")
-    assert not list(tmp_path.glob("*.tmp"))
-    current = json.loads((tmp_path / "seen.json").read_text())
-    backup = json.loads((tmp_path / "seen.json.bak").read_text())
-    assert len(current["seen"]) == 2 and len(backup["seen"]) == 1
+        store.add_inspection(inspection("e1"))
+        store.add_inspection(inspection("e2"))
+    assert not list(tmp_path.rglob("*.tmp"))
+    current = json.loads((tmp_path / "history.json").read_text())
+    backup = json.loads((tmp_path / "history.json.bak").read_text())
+    assert len(current["inspections"]) == 2 and len(backup["inspections"]) == 1
+
+
+def test_seen_items_are_spread_over_shards(tmp_path):
+    with Store(tmp_path) as store, store.batch():
+        for i in range(2000):
+            store.mark_seen(f"item-{i}", source="s", url=f"https://example.org/{i}", published=None)
+    shards = sorted((tmp_path / "seen").glob("*.json"))
+    assert len(shards) == history.SEEN_SHARDS
+    counts = [len(json.loads(p.read_text())["seen"]) for p in shards]
+    assert sum(counts) == 2000 and max(counts) < 70  # so marking one item rewrites a small file
+    assert not (tmp_path / "seen.json").exists()
 
 
 def test_a_corrupt_file_is_refused_naming_it_and_its_backup(tmp_path):
@@ -83,8 +94,8 @@ def test_a_corrupt_file_is_refused_naming_it_and_its_backup(tmp_path):
         store.add_inspection(inspection("e2"))
     assert (tmp_path / "history.json.bak").exists()
     (tmp_path / "history.json").write_text('{"inspections": {"1": ')
-    with pytest.raises(StateError) as err:
-        Store(tmp_path).open()
+    with Store(tmp_path) as store, pytest.raises(StateError) as err:
+        store.inspections_for("kirklees pdu")  # read on first use, not on open
     assert "history.json is corrupt" in str(err.value)
     assert str(tmp_path / "history.json.bak") in str(err.value)
     # Never overwritten, never silently emptied.
@@ -93,8 +104,8 @@ def test_a_corrupt_file_is_refused_naming_it_and_its_backup(tmp_path):
 
 def test_a_file_of_the_wrong_shape_is_corrupt_too(tmp_path):
     (tmp_path / "status.json").write_text("[1, 2, 3]")
-    with pytest.raises(StateError, match=r"status\.json is corrupt .*no backup"):
-        Store(tmp_path).open()
+    with Store(tmp_path) as store, pytest.raises(StateError, match=r"status\.json is corrupt .*no backup"):
+        store.source_statuses()
 
 
 def test_a_second_process_gets_state_locked(tmp_path):
@@ -125,12 +136,13 @@ def test_waiting_takes_the_lock_once_it_is_released(tmp_path):
 def test_readers_without_the_lock_work_during_a_run_and_write_nothing(tmp_path):
     holder = hold_lock(tmp_path)
     try:
-        before = (tmp_path / "seen.json").read_bytes()
+        before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
         with Store(tmp_path, lock=False) as reader:
             assert reader.is_seen("held") and reader.seen_count() == 1
             reader.mark_seen("dry", source="s", url="https://example.org/dry", published=None)
+            reader.record_poll("feed", ok=True)
             assert reader.is_seen("dry")  # visible in memory, for dry runs
-        assert (tmp_path / "seen.json").read_bytes() == before
+        assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
     finally:
         release(holder)
 
@@ -167,16 +179,17 @@ def test_migrations_run_once_in_order(tmp_path, monkeypatch):
     with Store(tmp_path):
         pass
     assert calls == [1]
-    assert json.loads((tmp_path / "meta.json").read_text())["meta"]["1"]["schema_version"] == 2
+    assert json.loads((tmp_path / "meta.json").read_text())["meta"]["1"]["schema_version"] == len(history.MIGRATIONS)
 
 
 def test_a_stale_tmp_file_is_cleared_on_open(tmp_path):
     with Store(tmp_path) as store:
         store.mark_seen("a", source="s", url="https://example.org/a", published=None)
-    (tmp_path / "seen.json.tmp").write_text('{"seen": {"1": {"half')
+    (tmp_path / "history.json.tmp").write_text('{"inspections": {"1": {"half')
+    (tmp_path / "seen" / "07.json.tmp").write_text('{"seen": {"1": {"half')
     with Store(tmp_path) as store:
         assert store.is_seen("a")
-    assert not (tmp_path / "seen.json.tmp").exists()
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 def test_seen_and_validators_survive_reopen(tmp_path):
@@ -318,7 +331,7 @@ def test_sigkill_mid_run_leaves_a_clean_state(tmp_path, items_before_kill):
         done = int(writer.stdout.readline())
     writer.send_signal(signal.SIGKILL)
     writer.wait(timeout=20)
-    for path in tmp_path.glob("*.json"):
+    for path in tmp_path.rglob("*.json"):
         json.loads(path.read_text())  # every file is whole
     with Store(tmp_path) as store:
         seen, inspections = store.seen_count(), len(store.all_inspections())
@@ -327,7 +340,7 @@ def test_sigkill_mid_run_leaves_a_clean_state(tmp_path, items_before_kill):
         assert all(store.is_seen(f"item-{i}") and store.get_inspection(f"e{i}") for i in range(done + 1))
         assert seen - 1 <= inspections <= seen and inspections - 1 <= len(entries) <= inspections
         assert {e["event_id"] for e in entries} == {f"e{i}" for i in range(len(entries))}
-    assert not list(tmp_path.glob("*.tmp"))
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 def test_a_large_state_opens_and_answers_lookups(tmp_path):
