@@ -344,20 +344,96 @@ def test_sigkill_mid_run_leaves_a_clean_state(tmp_path, items_before_kill):
 
 
 def test_a_large_state_opens_and_answers_lookups(tmp_path):
-    with Store(tmp_path) as store, store.batch():
-        for i in range(50_000):
-            store.mark_seen(f"https://example.org/item/{i}", source="feed",
-                            url=f"https://example.org/item/{i}", published=None)
-        for i in range(5_000):
-            store.add_inspection(inspection(f"e{i}", unit=f"Unit {i % 500}",
-                                            published=f"{2000 + i // 500}-01-01"))
+    # Written as files (as an older hmip-bot left them: one seen.json), so the first open also
+    # converts 50,000 seen items to the sharded layout.
+    old_layout(tmp_path, 50_000)
+    records = {str(history.doc_id_for(f"e{i}")): {
+        **inspection(f"e{i}", unit=f"Unit {i % 500}", published=f"{2000 + i // 500}-01-01"),
+        "first_seen": "2024-01-01T00:00:00+00:00"} for i in range(5_000)}
+    (tmp_path / "history.json").write_text(json.dumps({"inspections": records}))
     with Store(tmp_path) as store:
         assert store.seen_count() == 50_000
-        assert store.is_seen("https://example.org/item/49999")
-        assert not store.is_seen("https://example.org/item/50000")
+        assert store.is_seen("item-49999")
+        assert not store.is_seen("item-50000")
         timeline = store.inspections_for("unit 123")
         assert [r["event_id"] for r in timeline] == [f"e{123 + 500 * k}" for k in range(10)]
         assert store.find_unit_keys("Unit 42") == ["unit 42"]
         store.mark_seen("one more", source="feed", url="https://example.org/more", published=None)
     with Store(tmp_path) as store:
         assert store.seen_count() == 50_001
+
+
+def old_layout(state_dir: Path, seen: int) -> None:
+    """A schema-1 state folder as hmip-bot wrote it before seen items were sharded."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    docs = {str(history.doc_id_for(f"item-{i}")): {
+        "key": f"item-{i}", "source": "feed", "url": f"https://example.org/{i}",
+        "published": None, "seen_at": "2024-01-01T00:00:00+00:00"} for i in range(seen)}
+    (state_dir / "seen.json").write_text(json.dumps({"seen": docs}))
+    (state_dir / "seen.json.bak").write_text(json.dumps({"seen": {}}))
+    (state_dir / "meta.json").write_text('{"meta": {"1": {"schema_version": 1}}}')
+
+
+def test_a_state_of_the_old_layout_opens_and_keeps_every_seen_item(tmp_path):
+    old_layout(tmp_path, 300)
+    with Store(tmp_path, lock=False) as reader:  # a dry run or `status`: converts in memory only
+        assert reader.seen_count() == 300 and reader.is_seen("item-299")
+    assert (tmp_path / "seen.json").exists() and not (tmp_path / "seen").exists()
+    with Store(tmp_path) as store:
+        assert store.seen_count() == 300 and store.is_seen("item-0") and not store.is_seen("item-300")
+    assert not (tmp_path / "seen.json").exists() and not (tmp_path / "seen.json.bak").exists()
+    assert json.loads((tmp_path / "meta.json").read_text())["meta"]["1"]["schema_version"] == 2
+    with Store(tmp_path) as store:
+        assert store.seen_count() == 300
+
+
+def test_a_migration_killed_halfway_completes_on_the_next_open(tmp_path):
+    old_layout(tmp_path, 300)
+    # As if killed after writing some shards, before seen.json was removed and the version stamped.
+    with Store(tmp_path / "partial") as partial, partial.batch():
+        for i in range(0, 300, 3):
+            partial.mark_seen(f"item-{i}", source="feed", url=f"https://example.org/{i}", published=None)
+    (tmp_path / "partial" / "seen").rename(tmp_path / "seen")
+    with Store(tmp_path) as store:
+        assert store.seen_count() == 300
+        assert all(store.is_seen(f"item-{i}") for i in range(300))
+
+
+def test_a_quiet_store_reads_neither_history_nor_seen_items(tmp_path):
+    with Store(tmp_path) as store:
+        store.mark_seen("a", source="s", url="https://example.org/a", published=None)
+        store.add_inspection(inspection("e1"))
+    garbage = b'{"half'
+    for path in [tmp_path / "history.json", *(tmp_path / "seen").glob("*.json")]:
+        path.write_bytes(garbage)
+    # What a quiet poll does: validators, poll status, outbox; none of it needs those files.
+    with Store(tmp_path) as store:
+        assert store.get_validators("https://example.org/feed") is None
+        store.record_poll("feed", ok=True)
+        assert store.pending() == [] and store.pending_items() == []
+    with Store(tmp_path) as store, pytest.raises(StateError, match=r"seen/\d\d\.json is corrupt"):
+        store.is_seen("a")
+    assert (tmp_path / "history.json").read_bytes() == garbage
+
+
+# Lists an item, then saves the validator of the page that listed it, then is killed before close.
+LISTER = """
+import os, signal, sys
+from bot.history import Store
+store = Store(sys.argv[1]).open()
+store.record_poll("feed", ok=True, items=1)
+store.add_pending_item({"key": "item-1", "source": "feed", "url": "https://example.org/1",
+                        "title": "t", "summary": "", "published": None})
+store.set_validators("https://example.org/feed", '"v1"', None)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_run_killed_after_listing_keeps_the_item_for_the_next_run(tmp_path):
+    done = subprocess.run([sys.executable, "-c", LISTER, str(tmp_path)], env=ENV)
+    assert done.returncode == -signal.SIGKILL
+    with Store(tmp_path) as store:
+        # The listed item is waiting; the validator (which would make the feed answer 304 and
+        # never list the item again) is only ever on disk after it.
+        assert [i["key"] for i in store.pending_items()] == ["item-1"]
+        assert store.get_validators("https://example.org/feed") is None
