@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from datetime import datetime
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -213,6 +211,8 @@ def _section(value: Any, where: str, allowed: tuple[str, ...]) -> dict:
         raise ConfigError(f"config: {where or 'top level'}: expected a mapping of keys")
     for key in value:
         if key not in allowed:
+            import difflib  # only for a mistake: a good config never loads it
+
             hint = difflib.get_close_matches(str(key), allowed, n=1)
             tip = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
             raise ConfigError(f"config: {where or 'top level'}: unknown key '{key}'{tip}")
@@ -404,6 +404,8 @@ def _digest(raw: Any, where: str, names: set) -> Digest:
     if not to:
         raise ConfigError(f"config: {where}.to: at least one recipient is required")
     tz = _get(data, "timezone", str, where, DEFAULT_TIMEZONE)
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # digests only: a poll never needs it
+
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):

@@ -9,10 +9,8 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.config import Config
-from bot.convert import bytes_to_page
 from bot.diff import event_id, find_same_event, judge, merge_record, unit_key
 from bot.errors import BotError, InputError, SourceError, StateError
-from bot.extract import extract
 from bot.fetch import Fetcher
 from bot.history import Store
 from bot.identity import display_url
@@ -202,6 +200,9 @@ def _read_item(config, store, fetcher, notifiers, item: Item, report, now) -> No
     if report.silent and not (item.published and _too_old(config, item, None, now)):
         return  # backfill records only what is old; recent items wait for a normal run to alert
     log.info("reading %s", item.url)
+    # Converters and the extractor load with the first item: a quiet poll never pays for them.
+    from bot.convert import bytes_to_page
+
     try:
         response = fetcher.get(item.url)
         page = bytes_to_page(response.body, response.url, response.headers.get("content-type", ""))
@@ -240,6 +241,8 @@ def _item_failed(store, item: Item, error: BotError, report: CycleReport) -> Non
 
 
 def _extract_and_record(config, store, notifiers, item: Item, page, report, now, fetcher=None) -> None:
+    from bot.extract import extract
+
     result = extract(page.text, title=page.title or item.title, published=page.published)
     published = result.published or (item.published.date().isoformat() if item.published else None)
     too_old = report.silent or _too_old(config, item, published, now)
@@ -258,6 +261,9 @@ def _with_report(fetcher, result: Extraction, url: str, links: tuple) -> tuple[E
 
     The report is a bonus: if it cannot be read, the release alone is recorded.
     """
+    from bot.convert import bytes_to_page
+    from bot.extract import extract
+
     try:
         response = fetcher.get(url)
         report = extract(bytes_to_page(response.body, response.url, response.headers.get("content-type", "")).text)

@@ -6,8 +6,6 @@ import re
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup
-
 from bot.config import SourceConfig
 from bot.errors import ConfigError
 from bot.identity import canonical_url, unwrap_redirect
@@ -72,6 +70,8 @@ def plain_text(html: str | None) -> str:
     if not html:
         return ""
     if "<" in html or "&" in html:
+        from bs4 import BeautifulSoup  # only for markup: a quiet poll never imports it
+
         soup = BeautifulSoup(html, "html.parser")
         for tag in soup.find_all(_BLOCK_TAGS):
             tag.insert_before(" ")

@@ -6,15 +6,14 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-import soupsieve
-from bs4 import BeautifulSoup, Tag
-
 from bot.config import SourceConfig
 from bot.errors import ConfigError
 from bot.models import Item
 from bot.sources import Source, is_http_url, parse_datetime, plain_text
 
 if TYPE_CHECKING:
+    from bs4 import Tag
+
     from bot.fetch import Fetcher
 
 # HMI Probation's news listing: <h2 class="list-item-title"><a href=...> then a <time>.
@@ -28,6 +27,7 @@ class HtmlIndexSource(Source):
     @classmethod
     def validate(cls, config: SourceConfig, where: str) -> None:
         """Check that the selectors, if given, are valid CSS."""
+        import soupsieve  # here and below, not at the top: a feed-only config never needs it
         for key in ("item_selector", "date_selector"):
             selector = getattr(config, key)
             if selector is None:
@@ -53,6 +53,8 @@ class HtmlIndexSource(Source):
         response = http.get(self.config.url, conditional=True)
         if response.not_modified:
             return []
+        from bs4 import BeautifulSoup
+
         # Bytes, not text: BeautifulSoup then honours the HTTP charset, else <meta charset>.
         charset = re.search(r"charset=[\"']?([\w.:-]+)", response.headers.get("content-type", ""))
         encoding = charset.group(1) if charset else None
@@ -99,6 +101,8 @@ def _container(link: Tag, links: list[Tag]) -> Tag:
 
 def _find_date(container: Tag, link: Tag, links: list[Tag], selector: str) -> Tag | None:
     """The item's date: inside its container, else in the siblings up to the next item."""
+    import soupsieve
+
     matcher = soupsieve.compile(selector)
     if container is not link:
         found = matcher.select_one(container)

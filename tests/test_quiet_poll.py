@@ -1,0 +1,74 @@
+"""A quiet poll (every source answers 304) costs only what a poll needs (issue 12, section 6).
+
+Each run is a fresh interpreter, as cron starts one: what it imports and which state files it
+reads are what a user pays for every half hour.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.demo import sample_server
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+# Runs `hmip-bot run` in this interpreter, then reports which of the heavy modules it loaded.
+RUN = """
+import json, sys
+from bot.cli import main
+code = main(["--config", sys.argv[1], "run"])
+heavy = ("bs4", "soupsieve", "pypdf", "jinja2", "slack_sdk", "apscheduler", "bot.extract", "bot.convert")
+print(json.dumps({"code": code, "loaded": sorted(m for m in heavy if m in sys.modules)}))
+"""
+
+
+def write_config(folder: Path, base: str, extra: str = "") -> Path:
+    """The demo's three sources (HMI Probation feed, GOV.UK search, a BBC region feed)."""
+    path = folder / "config.yaml"
+    path.write_text(f"""state_dir: state
+alert_max_age_days: 36500
+poll: {{min_interval_seconds: 0}}
+sources:
+  - {{name: hmi, type: feed, url: "{base}/hmiprobation/feed/"}}
+  - {{name: govuk, type: govuk_search, url: "{base}/api/search.json"}}
+  - {{name: bbc, type: feed, url: "{base}/news/england/south_yorkshire/rss.xml", keywords: [probation]}}
+{extra}""", encoding="utf-8")
+    return path
+
+
+def run(config: Path) -> tuple[dict, str]:
+    done = subprocess.run([sys.executable, "-c", RUN, str(config)], capture_output=True, text=True,
+                          env=ENV, timeout=60)
+    *printed, last = done.stdout.strip().splitlines()
+    return json.loads(last), "\n".join(printed) + done.stderr
+
+
+@pytest.fixture(scope="module")
+def base():
+    with sample_server() as url:
+        yield url
+
+
+def test_a_quiet_poll_loads_no_reader_and_reads_no_history(tmp_path, base):
+    config = write_config(tmp_path, base)
+    first, out = run(config)
+    assert first["code"] == 0, out
+    assert "Sheffield PDU" in out  # the first poll read the pages, with the extractor
+    assert "bot.extract" in first["loaded"] and "bs4" in first["loaded"]
+
+    # Damaged history and seen items: a poll that finds nothing new must not even open them.
+    state = tmp_path / "state"
+    for path in [state / "history.json", *(state / "seen").glob("*.json")]:
+        path.write_text('{"half', encoding="utf-8")
+    quiet, out = run(config)
+
+    assert quiet["code"] == 0, out
+    assert "3 sources polled, 0 new items, 0 alerts" in out
+    assert quiet["loaded"] == []  # no extractor, converter, HTML parser, PDF reader, notifier
