@@ -96,7 +96,7 @@ def cmd_extract(args) -> int:
     Example: hmip-bot extract release.html report.pdf --json
     """
     from bot.convert import read_source
-    from bot.extract import extract
+    from bot.extract import explain
 
     fetcher = _extract_fetcher(args)
     failed = False
@@ -107,11 +107,11 @@ def cmd_extract(args) -> int:
             print(f"{PROG}: extract: {e}", file=sys.stderr)
             failed = True
             continue
-        result = extract(page.text, title=page.title, published=page.published)
+        result, trace = explain(page.text, title=page.title, published=page.published)
         if args.json:
             print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
         else:
-            print(_describe(source, result), flush=True)
+            print(_describe(source, result, trace if args.explain else None), flush=True)
     return 2 if failed else 0
 
 
@@ -128,10 +128,14 @@ def _extract_fetcher(args):
         return Fetcher(user_agent=DEFAULT_USER_AGENT, timeout=20.0)
 
 
-def _describe(source: str, result) -> str:
+def _describe(source: str, result, trace=None) -> str:
+    """The text form of one extraction; with `trace`, the rules that read each field."""
     lines = [f"{source}: {result.title or '(no title)'}"]
     if not result.is_inspection:
         lines.append("  not a rated inspection")
+    rules = {name: fields for name, fields in trace or ()}
+    if trace is not None and "text" in rules:
+        lines.append(f"    rules: {_rules_line(rules['text'])}")
     for u in result.units:
         change = f"{u.previous_rating} → {u.rating}" if u.previous_rating else u.rating
         extra = ", ".join(x for x in (
@@ -140,6 +144,9 @@ def _describe(source: str, result) -> str:
             f"{u.recommendations} recommendations" if u.recommendations is not None else None,
         ) if x)
         lines.append(f"  {u.name} ({u.type}): {change}" + (f" [{extra}]" if extra else ""))
+        lines += _evidence_lines(u)
+        if trace is not None and u.name in rules:
+            lines.append(f"    rules: {_rules_line(rules[u.name])}")
     if result.published:
         lines.append(f"  published {result.published}")
     if result.chief_inspector:
@@ -151,9 +158,25 @@ def _describe(source: str, result) -> str:
     return "\n".join(lines)
 
 
+def _evidence_lines(u) -> list[str]:
+    """'read from: ...' lines under a unit: the passages its rating and previous rating came from."""
+    ev = u.evidence or {}
+    out = []
+    if ev.get("rating"):
+        out.append(f"    rating read from ({u.confidence}): \"{ev['rating']}\"")
+    if ev.get("previous_rating"):
+        out.append(f"    previous rating read from: \"{ev['previous_rating']}\"")
+    return out
+
+
+def _rules_line(fields: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in fields.items() if v) or "-"
+
+
 def _extract_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="a .txt, .html or .pdf file, or an http(s) URL")
     p.add_argument("--json", action="store_true", help="one JSON object per line per SOURCE")
+    p.add_argument("--explain", action="store_true", help="also name the rule that read each field")
 
 
 # --- run, demo ------------------------------------------------------------------------------

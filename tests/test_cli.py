@@ -374,3 +374,18 @@ def test_extract_prints_readable_files_in_order_and_names_the_missing_one(cli, t
     assert [u["name"] for u in second["units"]] == ["Wakefield PDU"]
     assert len(result.err_lines) == 1 and missing in result.err
     assert no_traceback(result)
+
+
+def test_extract_shows_the_evidence_and_explain_names_the_rules(cli, tmp_path):
+    page = tmp_path / "release.txt"
+    page.write_text("Wiltbury PDU rated 'Good'\nWiltbury Probation Delivery Unit has received an overall "
+                    "rating of 'Good'. At its last inspection in 2021 it was rated 'Inadequate'.\n", encoding="utf-8")
+
+    plain = cli("extract", page)
+    explained = cli("extract", "--explain", page)
+
+    assert plain.code == 0 and explained.code == 0
+    assert "rating read from (stated): \"Wiltbury Probation Delivery Unit has received an overall rating of 'Good'.\"" in plain.out
+    assert "previous rating read from: \"At its last inspection in 2021 it was rated 'Inadequate'.\"" in plain.out
+    assert "rules:" not in plain.out
+    assert "rules: rating=overall-received, previous_rating=last-inspection-it-was-rated" in explained.out

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from bot.extract.evidence import locate, passage
 from bot.extract.facts import (
     count_recommendations, find_chief_inspector, recommendations_per_unit, find_published, find_scores, find_standards,
     headline_findings, table_overall,
@@ -14,11 +15,12 @@ from bot.extract.previous import (
     is_first_inspection,
 )
 from bot.extract.ratings import Rated, find_ratings
+from bot.extract.rules import INFERRED, Strength
 from bot.extract.text import Q, canonical_rating, normalise, sentences, strip_chrome
 from bot.extract.units import Unit, find_bare, find_mentions, gazetteer
 from bot.models import Extraction, UnitRating, direction_between
 
-__all__ = ["extract"]
+__all__ = ["explain", "extract"]
 
 _NO_RATING = re.compile(
     r"(?:does|do|will)\s+not\s+(?:give|award|produce|include|result\s+in|receive)\s+(?:an?\s+|any\s+)?(?:published\s+)?"
@@ -29,6 +31,15 @@ _NO_RATING = re.compile(
 
 def extract(text: str, *, title: str | None = None, published: str | None = None) -> Extraction:
     """Read one text (press release, news story, report page or report) into an Extraction."""
+    return _read(text, title, published)[0]
+
+
+def explain(text: str, *, title: str | None = None, published: str | None = None) -> tuple[Extraction, list]:
+    """The Extraction and, per unit, the name of the rule that read each field (`extract --explain`)."""
+    return _read(text, title, published)
+
+
+def _read(text: str, title: str | None, published: str | None) -> tuple[Extraction, list]:
     body = strip_chrome(normalise(text))
     if title:
         title = normalise(title)
@@ -40,15 +51,18 @@ def extract(text: str, *, title: str | None = None, published: str | None = None
     previous = find_previous(sents, main)
     rated = find_ratings(sents, [p.span for p in previous if p.rating])
     rated += _headline_and_table(body, title or "", rated)
+    trace: list = []
     if _NO_RATING.search(body):
         # A public-protection inspection "does not give a rating": only a named unit's
         # explicit overall rating can make it a rated inspection.
-        rated = [r for r in rated if r.tier == 1 and r.unit is not None]
-    units = _assemble(body, sents, rated, previous, main, title)
+        rated = [r for r in rated if r.strength == Strength.STATED and r.unit is not None]
+        trace.append(("text", {"is_inspection": "says-no-rating-given"}))
+    units = _assemble(body, sents, rated, previous, main, title, text, trace)
     lead = body[len(title or ""): len(title or "") + 300]
     if ((_OTHER_PUBLICATION.search(title or "") or _LEAD_PUBLICATION.search(lead))
             and not _named_in(title or "", units)) or len(_JOB_FIELDS.findall(body)) >= 2:
         units = []  # an annual report or a guide citing rated units is not an inspection report
+        trace.append(("text", {"is_inspection": "other-publication"}))
     primary = [u for u in units if u[1]]
     if not primary:
         units = []  # units named only in passing, in a text that reports no inspection
@@ -61,7 +75,7 @@ def extract(text: str, *, title: str | None = None, published: str | None = None
         chief_inspector=find_chief_inspector(body),
         standards=find_standards(body) if primary else {},
         siblings=tuple(u.name for u, is_primary in units if not is_primary),
-    )
+    ), trace
 
 
 _REPORTS_ON = re.compile(r"\b(?:published\s+(?:its\s+)?reports?\s+on|reports?\s+on\s+(?:the\s+)?(?:inspections?\s+of|\w+\s+"
@@ -112,50 +126,81 @@ def _headline_and_table(body: str, title: str, rated: list[Rated]) -> list[Rated
     found = [canonical_rating(m.group("r")) for m in re.finditer(Q, title, re.I) if m.group("qq")]
     units = find_mentions(title) or find_bare(title)
     if len(set(found)) == 1 and units:  # "What 'good' looks like" names no unit: not a rating
-        return [Rated(units[0].unit, found[0], 2, 0)]
-    overall = table_overall(body)
-    return [Rated(None, overall, 2, len(body))] if overall else []
+        return [Rated(units[0].unit, found[0], Strength.WEAK, 0, rule="headline", confidence=INFERRED)]
+    overall, at = table_overall(body)
+    return [Rated(None, overall, Strength.WEAK, at, rule="ratings-table", confidence=INFERRED)] if overall else []
 
 
-def _assemble(body, sents, rated, previous, main, title) -> list[tuple[UnitRating, bool]]:
-    """One UnitRating per unit, primary units first, each with its previous rating and score."""
+def _assemble(body, sents, rated, previous, main, title, source, trace) -> list[tuple[UnitRating, bool]]:
+    """One UnitRating per unit, primary units first, each with its previous rating, score and evidence."""
+    ordered = _choose(body, rated, main, title)
+    ctx = _Context(body, sents, previous, main, source, _scores_by_unit(body, main), count_recommendations(body, sents),
+                   recommendations_per_unit(body), is_first_inspection(body), first_inspection_for_all(body),
+                   trace)
+    return [(_unit_rating(ctx, i, r, unit), r.primary) for i, (r, unit) in enumerate(ordered)]
+
+
+def _choose(body, rated, main, title) -> list[tuple[Rated, Unit]]:
+    """The winning statement for each unit: the strongest, then the earliest; primary units first."""
     if not any(r.primary for r in rated) and _REPORTS_ON.search(body):
         # "reports on three services: Dudley YJS (rated 'Good'), Sandwell YJS (rated ...)"
-        rated = [replace(r, primary=True, tier=1) if r.tier == 4 else r for r in rated]
+        rated = [replace(r, primary=True, strength=Strength.STATED) if r.strength == Strength.BRACKET else r
+                 for r in rated]
     best: dict[str, tuple[Rated, Unit]] = {}
-    for r in sorted(rated, key=lambda r: (r.tier, r.pos)):
+    for r in sorted(rated, key=lambda r: (r.strength, r.pos)):
         unit = r.unit or main or _title_unit(title)
         if unit is None:
             continue
         if unit.name not in best or (r.primary and not best[unit.name][0].primary):
             best[unit.name] = (r, unit)
-    if any(r.tier == 1 and r.primary for r, _ in best.values()):
+    if any(r.strength == Strength.STATED and r.primary for r, _ in best.values()):
         # A headline's made-up name ("Middlesbrough and Redcar youth justice service") is not
         # a second unit when the text names a known one with its rating.
-        best = {k: v for k, v in best.items() if v[0].tier == 1 or not v[0].primary or _known(v[1])}
-    ordered = sorted(best.values(), key=lambda x: (not x[0].primary, x[0].pos))
-    scores = _scores_by_unit(body, main)
-    recs = count_recommendations(body, sents)
-    per_unit = recommendations_per_unit(body)
-    first = is_first_inspection(body)
-    first_all = first_inspection_for_all(body)
-    out = []
-    for i, (r, unit) in enumerate(ordered):
-        is_main = i == 0 or (main is not None and unit.name == main.name)
-        if is_main:
-            prev, prev_date = _previous_for(unit, r.rating, previous, sents, main, body)
-        else:  # another unit: only statements that name it
-            named = [p for p in previous if p.unit is not None and p.unit.name == unit.name and p.rating]
-            prev, prev_date = (named[0].rating, named[0].date) if named and r.primary else (None, None)
-        new = first and (is_main or (first_all and r.primary))
-        direction = direction_between(prev, r.rating) if prev else ("new" if new else None)
-        out.append((UnitRating(
-            name=unit.name, type=unit.type, region=unit.region, rating=r.rating,
-            previous_rating=prev, previous_inspection=prev_date, direction=direction,
-            score=scores.get(unit.name) or (scores.get(None) if is_main else None),
-            recommendations=per_unit.get(unit.name, recs if i == 0 else None),
-        ), r.primary))
-    return out
+        best = {k: v for k, v in best.items()
+                if v[0].strength == Strength.STATED or not v[0].primary or _known(v[1])}
+    return sorted(best.values(), key=lambda x: (not x[0].primary, x[0].pos))
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every unit of one text is read against."""
+
+    body: str
+    sents: list
+    previous: list
+    main: Unit | None
+    source: str
+    scores: dict
+    recs: int | None
+    per_unit: dict
+    first: bool
+    first_all: bool
+    trace: list  # (unit name, {field: rule name}) for `extract --explain`
+
+
+def _unit_rating(ctx: _Context, i: int, r: Rated, unit: Unit) -> UnitRating:
+    """One unit's reading, with the passages it came from and the rules that read it."""
+    is_main = i == 0 or (ctx.main is not None and unit.name == ctx.main.name)
+    if is_main:
+        prev = _previous_for(unit, r.rating, ctx.previous, ctx.sents, ctx.body)
+    else:  # another unit: only statements that name it
+        named = [p for p in ctx.previous if p.unit is not None and p.unit.name == unit.name and p.rating]
+        prev = _Prev(named[0].rating, named[0].date, named[0].span[0], named[0].rule) if named and r.primary \
+            else _Prev(None, None, None, "")
+    new = ctx.first and (is_main or (ctx.first_all and r.primary))
+    direction = direction_between(prev.rating, r.rating) if prev.rating else ("new" if new else None)
+    evidence = {"rating": locate(ctx.source, passage(ctx.sents, r.pos)),
+                "previous_rating": locate(ctx.source, passage(ctx.sents, prev.pos))
+                if prev.rating and prev.pos is not None else None}
+    ctx.trace.append((unit.name, {"rating": r.rule, "previous_rating": prev.rule if prev.rating else None,
+                               "direction": "first-inspection" if direction == "new" else None}))
+    return UnitRating(
+        name=unit.name, type=unit.type, region=unit.region, rating=r.rating,
+        previous_rating=prev.rating, previous_inspection=prev.date, direction=direction,
+        score=ctx.scores.get(unit.name) or (ctx.scores.get(None) if is_main else None),
+        recommendations=ctx.per_unit.get(unit.name, ctx.recs if i == 0 else None),
+        evidence=evidence, confidence=r.confidence,
+    )
 
 
 def _known(unit: Unit) -> bool:
@@ -173,7 +218,17 @@ def _title_unit(title: str | None) -> Unit | None:
     return Unit(name.strip(" ,.") or title.strip(), "other", None)
 
 
-def _previous_for(unit, rating, previous: list[Previous], sents, main, body):
+@dataclass(frozen=True)
+class _Prev:
+    """A previous rating as chosen for a unit: where it was read and by which rule."""
+
+    rating: str | None
+    date: str | None
+    pos: int | None
+    rule: str
+
+
+def _previous_for(unit, rating, previous: list[Previous], sents, body) -> _Prev:
     """The unit's own previous rating, else a predecessor's, else a 'remains'/'same' statement."""
     first = is_first_inspection(body)  # a new unit: its predecessor's rating is history, not its own
     mine = [p for p in previous if (p.unit is None or p.unit.name == unit.name or p.kind == "predecessor")
@@ -184,13 +239,13 @@ def _previous_for(unit, rating, previous: list[Previous], sents, main, body):
             if p.kind != kind:
                 continue
             if kind == "same":
-                return rating, p.date or find_previous_date(body)
+                return _Prev(rating, p.date or find_previous_date(body), p.span[0], p.rule)
             if p.rating:
-                return p.rating, p.date
-    for kept, _ in find_remains(sents):
+                return _Prev(p.rating, p.date, p.span[0], p.rule)
+    for kept, pos in find_remains(sents):
         if kept == rating:
-            return rating, find_previous_date(body)
-    return None, find_previous_date(body)
+            return _Prev(rating, find_previous_date(body), pos, "remains")
+    return _Prev(None, find_previous_date(body), None, "")
 
 
 def _scores_by_unit(body: str, main: Unit | None) -> dict:

@@ -284,10 +284,10 @@ def find_standards(text: str) -> dict[str, str]:
 _OVERALL_ROW = re.compile(rf"(?m)^\s*{_spaced('Overall')}\s+{_spaced('rating')}[:\s]+({_RATING_LOOSE})\s*$")
 
 
-def table_overall(text: str) -> str | None:
-    """The 'Overall rating' row of a report's ratings table."""
+def table_overall(text: str) -> tuple[str | None, int]:
+    """The 'Overall rating' row of a report's ratings table, and where it stands."""
     m = _OVERALL_ROW.search(text)
     if not m:
-        return None
+        return None, -1
     squashed = re.sub(r"\s+", "", m.group(1)).casefold()
-    return canonical_rating("requires improvement" if squashed.startswith("requires") else squashed)
+    return canonical_rating("requires improvement" if squashed.startswith("requires") else squashed), m.start()

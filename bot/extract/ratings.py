@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.extract.rules import INFERRED, STATED, Strength, rule
 from bot.extract.text import Q, RATING_WORDS, Sentence, canonical_rating, is_boilerplate
 from bot.extract.units import Mention, Unit, find_bare, find_mentions, region_name
 
@@ -17,30 +18,46 @@ class Rated:
 
     unit: Unit | None  # None: the text's main unit ("the PDU", "the service")
     rating: str
-    tier: int  # 1 explicit overall statement, 2 weaker forms, 3 sibling/mention
+    strength: Strength
     pos: int
     primary: bool = True
+    rule: str = ""  # the name of the rule that read it (for evidence and --explain)
+    confidence: str = STATED  # INFERRED: coordination, a headline, a table, a sibling
 
 
 # --- current overall ratings ----------------------------------------------------------------
 
-_OVERALL = [
-    # "has received an overall rating of 'Inadequate'", "an overall regional rating of"
-    rf"(?:received|been\s+given|been\s+awarded|achieved|was\s+given|were\s+given|gained|got|given|"
-    rf"gives?|gave|awarded|awards)\s+(?P<obj>(?:the|this|that|its|their)\s+(?:\w+\s+){{0,2}})?"
-    rf"(?:an?\s+|the\s+)?overall\s+(?:regional\s+)?(?:rating|grade|judgement)\s+(?:of\s+|as\s+)?{Q}",
-    # "rated 'Requires improvement' overall", "rated the sufficiency ... as 'RI' overall"
-    rf"(?:rated|judged|graded|assessed|found|considered)\s+(?P<obj>[^.]{{0,70}}?\s+)?(?:as\s+|to\s+be\s+)?{Q}\s+overall",
-    # "The overall rating is 'Good'", "resulting in the overall rating of 'Inadequate'"
-    rf"overall\s+(?:regional\s+)?rating\s*(?:is|was|of|has\s+been|[:–-])?\s*{Q}",
-    # "each received the lowest rating possible ('Inadequate')"
-    rf"(?:each|both|all)?\s*(?:received|been\s+awarded|been\s+given|awarded|given|achieved)\s+the\s+"
-    rf"(?:lowest|highest|top|second-lowest|second-highest)\s+(?:possible\s+)?(?:rating|grade|judgement)"
-    rf"(?:\s+possible)?(?:\s+of\s+the\s+four)?\s*(?:[(–:,-]|of)?\s*{Q}",
-    # "Therefore, the overall rating for Worcestershire PDU is 'Requires improvement'"
-    rf"overall\s+(?:regional\s+)?rating\s+for\s+(?P<obj>[^.'\"]{{2,90}}?)\s+(?:is|was|has\s+been)\s+{Q}",
-]
-_OVERALL_RE = [re.compile(p, _I) for p in _OVERALL]
+_OVERALL_RULES = (
+    rule("overall-received",
+         rf"(?:received|been\s+given|been\s+awarded|achieved|was\s+given|were\s+given|gained|got|given|"
+         rf"gives?|gave|awarded|awards)\s+(?P<obj>(?:the|this|that|its|their)\s+(?:\w+\s+){{0,2}})?"
+         rf"(?:an?\s+|the\s+)?overall\s+(?:regional\s+)?(?:rating|grade|judgement)\s+(?:of\s+|as\s+)?{Q}",
+         "an overall rating received or given is the unit's overall rating",
+         ["The unit has received an overall rating of 'Good'.", "was given an overall grade of inadequate"],
+         ["received a rating of 'Good' for its leadership"]),
+    rule("rated-x-overall",
+         rf"(?:rated|judged|graded|assessed|found|considered)\s+(?P<obj>[^.]{{0,70}}?\s+)?(?:as\s+|to\s+be\s+)?{Q}\s+overall",
+         "'overall' after the rating says it is the overall one",
+         ["has been rated 'Requires improvement' overall", "judged the team to be Good overall"],
+         ["was rated 'Good' for partnership work"]),
+    rule("overall-rating-is",
+         rf"overall\s+(?:regional\s+)?rating\s*(?:is|was|of|has\s+been|[:–-])?\s*{Q}",
+         "the overall rating named as such",
+         ["The overall rating is 'Good'.", "leading to an overall rating of inadequate", "Overall rating: Good"],
+         ["the overall picture is good"]),
+    rule("lowest-or-highest-rating",
+         rf"(?:each|both|all)?\s*(?:received|been\s+awarded|been\s+given|awarded|given|achieved)\s+the\s+"
+         rf"(?:lowest|highest|top|second-lowest|second-highest)\s+(?:possible\s+)?(?:rating|grade|judgement)"
+         rf"(?:\s+possible)?(?:\s+of\s+the\s+four)?\s*(?:[(–:,-]|of)?\s*{Q}",
+         "'the lowest rating' with the word beside it names the overall grade",
+         ["has been given the lowest rating possible, 'Inadequate'", "received the top grade of Outstanding"],
+         ["avoided the lowest rating"]),
+    rule("overall-rating-for-x-is",
+         rf"overall\s+(?:regional\s+)?rating\s+for\s+(?P<obj>[^.'\"]{{2,90}}?)\s+(?:is|was|has\s+been)\s+{Q}",
+         "'the overall rating for X is Y' names the unit inside",
+         ["the overall rating for the Anytown PDU is 'Good'"],
+         ["the overall rating for the region is not yet known"]),
+)
 _RATED_RE = re.compile(
     rf"(?:(?:is|was|are|were|has\s+been|have\s+been|had\s+been|been|being)\s+)?"
     rf"(?:(?:therefore|now|each|both|all|also|again|officially|today)\s+)*"
@@ -51,15 +68,25 @@ _RATED_RE = re.compile(
     rf"moved|gone)\s+(?:(?:its|their|the)\s+(?:overall\s+)?rating\s+)?(?:(?:up|down)\s+)?(?:(?:one|two|three|a)\s+"
     rf"(?:grades?|levels?|places?),?\s+)?from\s+['\"]?(?:{RATING_WORDS})['\"]?\s+to)\s+"
     rf"(?:as\s+|to\s+be\s+|to\s+(?=['\"]?requir))?{Q}", _I)
-_SIBLING_RE = [
-    re.compile(rf",?\s*which\s+(?:also\s+|both\s+|all\s+|each\s+)*(?:received|was\s+given|achieved|got)\s+an?\s+"
-               rf"(?:overall\s+)?rating\s+of\s+{Q}", _I),
-    re.compile(rf"\((?:both\s+|all\s+|each\s+)?(?:also\s+)?(?:(?:rated|judged)\s+(?:as\s+)?)?{Q}"
-               rf"(?:,?\s+in\s+(?:(?:January|February|March|April|May|June|July|August|September|October|"
-               rf"November|December)\s+)?(?:19|20)\d{{2}})?\s*\)", _I),
-    re.compile(rf",?\s*which\s+(?:were|was)\s+(?:also\s+|both\s+|all\s+|each\s+)*(?:rated|judged)\s+"
-               rf"(?:as\s+)?{Q}", _I),
-]
+_SIBLING_RULES = (
+    rule("sibling-which-received",
+         rf",?\s*which\s+(?:also\s+|both\s+|all\s+|each\s+)*(?:received|was\s+given|achieved|got)\s+an?\s+"
+         rf"(?:overall\s+)?rating\s+of\s+{Q}",
+         "a which-clause after a name rates that unit in passing",
+         [", which also received a rating of 'Good'"], ["which received praise"], strength=Strength.PASSING),
+    rule("rating-in-brackets",
+         rf"\((?:both\s+|all\s+|each\s+)?(?:also\s+)?(?:(?:rated|judged)\s+(?:as\s+)?)?{Q}"
+         rf"(?:,?\s+in\s+(?:(?:January|February|March|April|May|June|July|August|September|October|"
+         rf"November|December)\s+)?(?:19|20)\d{{2}})?\s*\)",
+         "a rating in brackets right after a name is that unit's",
+         ["(rated 'Good')", "(Outstanding, in May 2021)"], ["(see the good practice guide)"],
+         strength=Strength.BRACKET),
+    rule("sibling-which-was-rated",
+         rf",?\s*which\s+(?:were|was)\s+(?:also\s+|both\s+|all\s+|each\s+)*(?:rated|judged)\s+"
+         rf"(?:as\s+)?{Q}",
+         "a which-clause after names rates those units in passing",
+         [", which were both rated 'Inadequate'"], [", which was rated highly"], strength=Strength.PASSING),
+)
 # A rating followed by "for their leadership" is a sub-rating, not the overall one.
 _FOR_ASPECT = re.compile(r"^\W{0,3}\s*(?:rating\s+)?(?:(?:specifically|separately|only)\s+)?for\s+"
                          r"(?!(?:the|a)\s+(?:first|second|third|fourth|further|consecutive)|\d)", _I)
@@ -110,7 +137,7 @@ def _masked(pos: int, masked: list[tuple[int, int]]) -> bool:
 
 def _overall_in(s: Sentence, masked) -> list[Rated]:
     out = []
-    for rx in _OVERALL_RE:
+    for rx in _OVERALL_RULES:
         for m in rx.finditer(s.text):
             pos = s.start + m.start("r")
             if _masked(pos, masked) or _FOR_ASPECT.match(s.text[m.end():]):
@@ -124,8 +151,14 @@ def _overall_in(s: Sentence, masked) -> list[Rated]:
             units = named or _subject_units(subject, s.context) or [None]
             if units == [None] and _AGGREGATE.search(subject + " " + (m.groupdict().get("obj") or "")):
                 continue  # "In PDUs rated 'Inadequate' overall, ..." is about many units
-            out += [Rated(u, rating, 1, pos) for u in units]
+            out += _each(units, rating, Strength.STATED, pos, rx.name)
     return out
+
+
+def _each(units: list, rating: str, strength: Strength, pos: int, name: str, primary: bool = True) -> list[Rated]:
+    """One Rated per unit; a rating one statement gives to several units is inferred (coordination)."""
+    confidence = INFERRED if len(units) > 1 or strength > Strength.STATED else STATED
+    return [Rated(u, rating, strength, pos, primary, name, confidence) for u in units]
 
 
 # "We have rated X as ...", "found X to be ...", "gave X a ... rating": the object is the unit.
@@ -146,10 +179,10 @@ def _active_in(s: Sentence, masked) -> list[Rated]:
             continue
         units = [x.unit for x in find_mentions(obj) or find_bare(obj, s.context)]
         if units:
-            out += [Rated(u, canonical_rating(m.group("r")), 1, pos) for u in units]
+            out += _each(units, canonical_rating(m.group("r")), Strength.STATED, pos, "we-rated-x-as")
             out += _more_objects(s, m.end())
         elif _GENERIC.search(obj + " "):
-            out.append(Rated(None, canonical_rating(m.group("r")), 2, pos))
+            out.append(Rated(None, canonical_rating(m.group("r")), Strength.WEAK, pos, rule="we-rated-x-as"))
     return out
 
 
@@ -163,21 +196,21 @@ def _more_objects(s: Sentence, at: int) -> list[Rated]:
         units = [x.unit for x in find_mentions(m.group("obj"))]
         if not units or _ASPECT_WORDS.search(m.group("obj")):
             break
-        out += [Rated(u, canonical_rating(m.group("r")), 1, s.start + m.start("r")) for u in units]
+        out += _each(units, canonical_rating(m.group("r")), Strength.STATED, s.start + m.start("r"), "and-y-as")
         at = m.end()
     return out
 
 
 def _siblings_in(s: Sentence, masked) -> list[Rated]:
     out = []
-    for rx in _SIBLING_RE:
+    for rx in _SIBLING_RULES:
         for m in rx.finditer(s.text):
             pos = s.start + m.start("r")
             if _masked(pos, masked) and not m.group(0).startswith("("):
                 continue  # a bracket right after a name is that unit's rating, dated or not
             units = _trailing_units(s.text[: m.start()])
-            tier = 4 if m.group(0).startswith("(") else 3  # 4: a rating in brackets after the name
-            out += [Rated(u, canonical_rating(m.group("r")), tier, pos, primary=False) for u in units]
+            out += [Rated(u, canonical_rating(m.group("r")), rx.meta["strength"], pos, False, rx.name, INFERRED)
+                    for u in units]
     return out
 
 
@@ -207,17 +240,17 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
             continue
         units = _subject_units(subject, s.context, strict=True)
         if units:
-            out += [Rated(u, rating, 1 if not s.in_title else 2, pos) for u in units]
+            out += _each(units, rating, Strength.WEAK if s.in_title else Strength.STATED, pos, "x-was-rated")
             out += _more_objects(s, m.end())
         elif _GENERIC.search(_APPOSITIVE.sub(" ", subject).rstrip() + " ") and not _ASPECT_WORDS.search(
                 _APPOSITIVE.sub(" ", subject)[-40:]):
-            out.append(Rated(None, rating, 2, pos))
+            out.append(Rated(None, rating, Strength.WEAK, pos, rule="the-service-was-rated"))
         elif _GENERIC_HEAD.match(subject) and len(subject.split()) <= 20:
             # "The private company supervising ... across Kent, Surrey and Sussex has been rated"
-            out.append(Rated(None, rating, 2, pos))
+            out.append(Rated(None, rating, Strength.WEAK, pos, rule="the-service-covering-was-rated"))
         elif _EACH.search(subject[-12:] + m.group(0)) and _SERVICES.search(subject):
             # "Probation services ... in three areas of London have each been rated 'Inadequate'"
-            out.append(Rated(None, rating, 2, pos))
+            out.append(Rated(None, rating, Strength.WEAK, pos, rule="services-each-rated", confidence=INFERRED))
     return out
 
 
@@ -238,7 +271,7 @@ def _rating_of_in(s: Sentence, masked) -> list[Rated]:
         if _masked(pos, masked) or _FOR_ASPECT.match(s.text[m.end():]) or _WHICH.search(subject):
             continue
         units = _subject_units(subject, s.context, strict=True)
-        out += [Rated(u, canonical_rating(m.group("r")), 1, pos) for u in units]
+        out += _each(units, canonical_rating(m.group("r")), Strength.STATED, pos, "received-a-rating-of")
     return out
 
 
@@ -253,7 +286,8 @@ def _requires_in(s: Sentence, masked) -> list[Rated]:
         subject = s.text[: m.start()]
         told = re.search(r"\btold\s+(?:that\s+)?(?:it|they)\s*['\"]?$", subject, _I)
         if told and not _masked(pos, masked):
-            out.append(Rated(None, "Requires improvement", 2, pos))  # "has been told it 'requires improvement'"
+            # "has been told it 'requires improvement'"
+            out.append(Rated(None, "Requires improvement", Strength.WEAK, pos, rule="told-it-requires-improvement"))
             continue
         if _masked(pos, masked) or re.search(r"(?:\b(?:rated|judged|graded|as|be|been|was|is|still|and)\s*|[('\"])$",
                                              subject.rstrip() if subject[-1:] == " " else subject, _I):
@@ -261,9 +295,10 @@ def _requires_in(s: Sentence, masked) -> list[Rated]:
         units = _subject_units(subject, s.context, strict=True)
         tail = subject[-3:] if not units else ""
         if units and not tail.strip(" ,"):
-            out += [Rated(u, "Requires improvement", 1 if not s.in_title else 2, pos) for u in units]
+            strength = Strength.WEAK if s.in_title else Strength.STATED
+            out += _each(units, "Requires improvement", strength, pos, "x-requires-improvement")
         elif not units and _GENERIC.search(subject) and not re.search(r"\b(?:it|they|we|inspectors)\s*$", subject, _I):
-            out.append(Rated(None, "Requires improvement", 2, pos))
+            out.append(Rated(None, "Requires improvement", Strength.WEAK, pos, rule="x-requires-improvement"))
     return out
 
 
@@ -273,7 +308,7 @@ def _respectively(s: Sentence, subject: str, clause: str) -> list[Rated]:
     units = _subject_units(subject, s.context)
     if units and len(units) == len(ratings) and None not in units:
         pos = s.start + max(0, s.text.find(clause))
-        return [Rated(u, r, 1, pos) for u, r in zip(units, ratings)]
+        return [Rated(u, r, Strength.STATED, pos, True, "respectively", INFERRED) for u, r in zip(units, ratings)]
     return []
 
 
