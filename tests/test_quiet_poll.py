@@ -72,3 +72,16 @@ def test_a_quiet_poll_loads_no_reader_and_reads_no_history(tmp_path, base):
     assert quiet["code"] == 0, out
     assert "3 sources polled, 0 new items, 0 alerts" in out
     assert quiet["loaded"] == []  # no extractor, converter, HTML parser, PDF reader, notifier
+
+
+def test_a_quiet_poll_with_slack_configured_loads_no_slack_client(tmp_path, base):
+    # Inspections older than a day are recorded without alerting: nothing is ever queued for Slack.
+    slack = ('slack: {token: xoxb-not-used, base_url: "http://127.0.0.1:9/api/", '
+             'subscriptions: [{channel: "#probation"}]}\n')
+    config = write_config(tmp_path, base, slack)
+    config.write_text(config.read_text().replace("36500", "1"), encoding="utf-8")
+    first, out = run(config)
+    assert first["code"] == 0 and "0 alerts" in out, out
+    quiet, out = run(config)
+    assert quiet["code"] == 0 and "0 new items" in out, out
+    assert quiet["loaded"] == []

@@ -35,10 +35,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.error import URLError
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.webhook import WebhookClient
-
 from bot.config import SlackConfig
 from bot.errors import DeliveryError
 from bot.models import Alert
@@ -182,10 +178,15 @@ class SlackNotifier(Notifier):
     def client(self):
         """The slack_sdk client, built on first use; its own retries are off (ours honour the outbox)."""
         if self._client is None:
+            # slack_sdk loads with the first delivery: a poll with nothing to send never needs it.
             if self.webhook:
+                from slack_sdk.webhook import WebhookClient
+
                 self._client = WebhookClient(self.config.webhook_url, timeout=self.timeout,
                                              retry_handlers=[])
             else:
+                from slack_sdk import WebClient
+
                 self._client = WebClient(token=self.config.token, base_url=self.config.base_url,
                                          timeout=self.timeout, retry_handlers=[])
         return self._client
@@ -198,6 +199,8 @@ class SlackNotifier(Notifier):
 
     def _call(self, method: str, **kwargs) -> dict:
         """One Web API call; waits out short 429s, raises `_Failure` for anything not ok."""
+        from slack_sdk.errors import SlackApiError, SlackClientError
+
         for attempt in range(MAX_RATE_RETRIES + 1):
             try:
                 return getattr(self.client(), method)(**kwargs).data
@@ -212,6 +215,8 @@ class SlackNotifier(Notifier):
         raise AssertionError("unreachable")
 
     def _transport_failure(self, err: Exception) -> _Failure:
+        from slack_sdk.errors import SlackClientError
+
         if isinstance(err, SlackClientError):  # slack_sdk refused to build the request
             return _Failure(self._redact(f"request refused by slack_sdk ({err}), will retry next run"))
         return _network_failure(err, self.timeout)
@@ -227,6 +232,8 @@ class SlackNotifier(Notifier):
 
     def _send_webhook(self, message: dict) -> None:
         """One webhook post (webhooks answer with plain-text error codes)."""
+        from slack_sdk.errors import SlackClientError
+
         for attempt in range(MAX_RATE_RETRIES + 1):
             try:
                 resp = self.client().send(text=message["text"], blocks=message.get("blocks"),
