@@ -85,3 +85,13 @@ def test_a_quiet_poll_with_slack_configured_loads_no_slack_client(tmp_path, base
     quiet, out = run(config)
     assert quiet["code"] == 0 and "0 new items" in out, out
     assert quiet["loaded"] == []
+
+
+def test_the_shipped_config_loads_without_an_html_parser():
+    # Its html_index source names the default selectors: known good, so nothing to compile.
+    code = ("import sys; from bot.config import load_config; load_config(sys.argv[1]); "
+            "print(sorted(m for m in ('bs4', 'soupsieve', 'apscheduler') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(ROOT / "config.yaml")], capture_output=True,
+                          text=True, env=ENV, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
