@@ -147,7 +147,7 @@ class Store(QueuesMixin):
                 time.sleep(0.05)
 
     def _migrate(self) -> None:
-        doc = self._table(META, 1).get(doc_id=1)
+        doc = self._table(META).get(doc_id=1)
         version = doc.get("schema_version") if doc else 0
         if not isinstance(version, int):
             raise StateError(f"{self.state_dir / 'meta.json'} is corrupt (schema_version {version!r})")
@@ -167,7 +167,8 @@ class Store(QueuesMixin):
             self._dbs[name] = open_db(self.state_dir / f"{name}.json", readonly=not self.lock)
         return self._dbs[name]
 
-    def _table(self, where: tuple[str, str], doc_id: int) -> Table:
+    def _table(self, where: tuple[str, str], doc_id: int = 0) -> Table:
+        """The TinyDB table `where`; for seen items, the shard holding `doc_id`."""
         return self._db(file_for(where, doc_id)).table(where[1])
 
     def _flush(self, name: str | None = None) -> None:
@@ -217,7 +218,7 @@ class Store(QueuesMixin):
         return self._put(where, key, {**found, **changes(found)})
 
     def _scan(self, where: tuple[str, str], cond=None) -> list[dict]:
-        table = self._table(where, 0)
+        table = self._table(where)
         return [_plain(doc) for doc in (table.search(cond) if cond is not None else table)]
 
     def get_validators(self, url: str) -> dict | None:
@@ -303,7 +304,7 @@ class Store(QueuesMixin):
         """Unit keys whose key or a name equals `query` (any case), else contains it."""
         q = " ".join(query.split()).casefold()
         names: dict[str, set[str]] = {}
-        for record in self._table(HISTORY, 0):
+        for record in self._table(HISTORY):
             spelt = " ".join((record.get("name") or "").split()).casefold()
             names.setdefault(record["unit_key"], set()).update([spelt] if spelt else [])
         exact = [k for k, n in names.items() if k == q or q in n]
