@@ -179,6 +179,32 @@ def _extract_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--explain", action="store_true", help="also name the rule that read each field")
 
 
+def cmd_text(args) -> int:
+    """Print the text the extractor reads from each file or http(s) URL, headline first.
+
+    What an alert was read from, after the page's menus, asides and comments are dropped.
+    Example: hmip-bot text https://www.gov.uk/government/news/... --json
+    """
+    from bot.convert import read_source
+
+    fetcher, failed, printed = _extract_fetcher(args), False, False
+    for source in args.sources:
+        try:
+            page = read_source(source, fetcher)
+        except BotError as e:
+            print(f"{PROG}: text: {e}", file=sys.stderr)
+            failed = True
+            continue
+        if args.json:
+            print(json.dumps({"source": source, "title": page.title, "published": page.published,
+                              "text": page.text}, ensure_ascii=False), flush=True)
+        else:  # several sources: a header before each, as `head` does
+            header = f"==> {source} <==\n" if len(args.sources) > 1 else ""
+            print(("\n" if printed else "") + header + page.text, flush=True)
+        printed = True
+    return 2 if failed else 0
+
+
 # --- run, demo ------------------------------------------------------------------------------
 
 
@@ -248,27 +274,6 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--state", metavar="DIR", help="keep the demo's state here (default: a temporary folder)")
 
 
-def cmd_backfill(args) -> int:
-    """Walk the sources' older pages and record past inspections into history, alerting no one.
-
-    Example: hmip-bot backfill --pages 10
-    """
-    from bot.config import load_config
-    from bot.pipeline import backfill
-
-    if not (args.log_level or os.environ.get("LOG_LEVEL") or args.verbose):
-        logging.getLogger("bot.pipeline").setLevel(logging.INFO)  # long work: show progress
-    report = backfill(load_config(args.config), pages=args.pages)
-    print(f"Backfill: {report.summary()}")
-    for line in report.failures:
-        print(f"{PROG}: {line}", file=sys.stderr)
-    return report.exit_code
-
-
-def _backfill_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--pages", type=int, default=5, help="pages to walk per source (default 5)")
-
-
 def cmd_digest(args) -> int:
     """Send the email digests that are due now (or one, with --name; now, with --force).
 
@@ -304,33 +309,6 @@ def _digest_args(p: argparse.ArgumentParser) -> None:
 
 
 # --- history, status ---------------------------------------------------------------------------
-
-
-def cmd_history(args) -> int:
-    """Show the stored ratings timeline, newest first: all units, or one (name or alias).
-
-    Example: hmip-bot history "Kirklees PDU"
-    """
-    from bot.config import load_config
-    from bot.report import history_rows
-
-    config = load_config(args.config)
-    rows = history_rows(config.state_dir, args.unit)
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
-    if not rows:
-        print("No inspections recorded" + (f" for {args.unit!r}." if args.unit else " yet."))
-        return 0
-    from bot.report import history_table
-
-    print(history_table(rows))
-    return 0
-
-
-def _history_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("unit", nargs="?", help="a unit name or alias, any case")
-    p.add_argument("--json", action="store_true", help="print the records as JSON")
 
 
 def cmd_status(args) -> int:
@@ -387,13 +365,18 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     """`serve` takes only the common options."""
 
 
+from bot.cli_history import (  # noqa: E402 (the commands about the record live there)
+    _backfill_args, _export_args, _history_args, cmd_backfill, cmd_export, cmd_history)
+
 _COMMANDS: list = [
     ("run", cmd_run, _run_args),
     ("serve", cmd_serve, _serve_args),
     ("demo", cmd_demo, _demo_args),
     ("extract", cmd_extract, _extract_args),
+    ("text", cmd_text, _extract_args),
     ("digest", cmd_digest, _digest_args),
     ("backfill", cmd_backfill, _backfill_args),
     ("history", cmd_history, _history_args),
+    ("export", cmd_export, _export_args),
     ("status", cmd_status, _status_args),
 ]

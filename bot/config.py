@@ -128,6 +128,9 @@ class Config:
     sources: tuple[SourceConfig, ...] = ()
     slack: SlackConfig | None = None
     email: EmailConfig | None = None
+    # The record of past ratings history starts from: "packaged" (bot/data/past_ratings.csv),
+    # a CSV path, or None for none.
+    baseline: str | Path | None = "packaged"
 
 
 # --- loading -------------------------------------------------------------------------
@@ -170,10 +173,27 @@ def parse_config(raw: Any, *, base_dir: Path, path: Path | None = None) -> Confi
         sources=_sources(data.get("sources")),
         slack=_slack(data["slack"]) if data.get("slack") is not None else None,
         email=_email(data["email"]) if data.get("email") is not None else None,
+        baseline=_baseline(data.get("baseline", True), base_dir),
     )
 
 
-_TOP_KEYS = ("state_dir", "user_agent", "alert_max_age_days", "poll", "sources", "slack", "email")
+def _baseline(value: Any, base_dir: Path) -> str | Path | None:
+    """`baseline:` false (none), true or absent (the packaged record), or a CSV path."""
+    if value is True or value is None:
+        return "packaged"
+    if value is False:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError("config: baseline: expected a CSV file path, or false for none")
+    path = Path(value).expanduser()
+    path = path if path.is_absolute() else base_dir / path
+    if not path.is_file():
+        raise ConfigError(f"config: baseline: {path}: no such file")
+    return path
+
+
+_TOP_KEYS = ("state_dir", "user_agent", "alert_max_age_days", "poll", "sources", "slack", "email",
+             "baseline")
 _POLL_KEYS = ("interval_minutes", "timeout_seconds", "failure_threshold", "max_bytes", "jitter_seconds",
               "min_interval_seconds")
 _SOURCE_KEYS = ("name", "type", "url", "keywords", "item_selector", "date_selector")

@@ -5,133 +5,197 @@ from __future__ import annotations
 import io
 import logging
 import re
+from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Comment
-
 from bot.errors import InputError
+from bot.html_text import FURNITURE_HINT, article_root, block_text
 from bot.models import Page
 
 log = logging.getLogger(__name__)
+# Trafilatura logs a WARNING for a page it finds no article in and an ERROR for one lxml cannot
+# parse; here both are normal cases (the hand-made reading takes over), not a user's concern.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
-# Page furniture dropped before reading the article: it often names other units and ratings
-# ("related stories"), or is boilerplate that reads like content (cookie banners, licences).
-_DROP_TAGS = ("script", "style", "noscript", "nav", "footer", "aside", "form",
-              "iframe", "svg", "button", "template", "select", "input")
-_DROP_HINT = re.compile(
-    r"cookie|banner|related|share|social|breadcrumb|skip|navigation|menu|footer|promo|"
-    r"newsletter|licen[cs]e|print-only|sidebar|most-read|more-on|subscribe|feedback|"
-    r"contents-list|metadata|advert|widget|latest|recent|trending|top-stories|teaser|links-block|"
-    r"more-stories|read-more|also-like", re.I)
-# Headings that open a list of other stories (which name other units and ratings).
-_OTHER_STORIES = re.compile(
-    r"^\s*(?:related(?:\s+(?:stories|content|news|topics|articles|links))?|more\s+on\s+this\s+story|"
-    r"top\s+stories|most\s+(?:read|popular)|trending|you\s+may\s+also\s+like|latest\s+news|"
-    r"recent\s+(?:posts|news)|more\s+from\s+.{0,30}|read\s+more|see\s+also|elsewhere\s+on\s+.{0,30})\s*:?\s*$", re.I)
-# The article's own body first: "#content" and "main" often hold sidebars too.
-_MAIN_SELECTORS = ("article", "main", "[role=main]", ".entry-content", ".post-content", ".govuk-govspeak",
-                   ".gem-c-govspeak", "#main-content", "#content", "body")
-_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "div", "section", "blockquote",
-           "dd", "dt", "pre", "table", "ul", "ol", "figcaption")
+# Below this many characters trafilatura has missed the article (a page of links, a bare
+# notice; on a short page its own fallback keeps the menus), so the hand-made reading is used
+# unless it finds nothing but the headline either.
+_LITTLE = 250
 _DATE_META = ("article:published_time", "og:published_time", "govuk:first-published-at",
               "dc.date", "dcterms.date", "date", "pubdate")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december")
+# "Published 9 July 2021", "Published:\n14 March 2024" in a page's metadata block.
+_LABELLED_DATE = re.compile(
+    r"\b(?:published|posted|first\s+published|date)\b\s*:?\s*(?:on\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+"
+    r"([A-Za-z]{3,9})\.?,?\s+(\d{4})\b", re.I)
+# The article's blocks in trafilatura's XML: a line break around each, a tab after each cell.
+_XML_BLOCKS = frozenset(("p", "head", "list", "item", "table", "row", "quote", "code", "div"))
 
 
 def html_to_page(html: str | bytes, url: str = "") -> Page:
-    """The article of an HTML page as text, with its headline and date."""
-    soup = BeautifulSoup(html, "html.parser")
-    title = _title(soup)
-    published = _meta_date(soup)
-    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        c.extract()
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all("header"):
-        if not tag.find_parent(["article", "main"]):
-            tag.decompose()  # the site's header; an article's own header holds its headline and date
-    for tag in soup.find_all(_is_furniture):
-        tag.decompose()
-    _drop_story_lists(soup)
-    main = next((m for sel in _MAIN_SELECTORS for m in [soup.select_one(sel)] if m), soup)
-    reports = _report_links(main, url)
-    text = _block_text(main)
+    """The article of an HTML page as text, with its headline, date and report links."""
+    tree = _parse(html)
+    if tree is None:
+        return _fallback_page(html, url, None, None)
+    title, published = _title(tree), _meta_date(tree)
+    text = _article(tree, url)
+    if len(text) < _LITTLE:
+        fallback = _fallback_page(html, url, title, published)
+        if len(fallback.text) > len(title or "") + 1 or not text:
+            return fallback
+    return Page(url=url, text=_with_title(text, title), title=title, published=published, kind="html",
+                report_links=_page_report_links(tree, url))
+
+
+def _parse(html: str | bytes):
+    """An lxml tree of the page, parsed the way trafilatura parses it (None if it is not HTML)."""
+    from trafilatura.utils import load_html
+
+    try:
+        return load_html(html)
+    except (TypeError, ValueError):
+        return None
+
+
+def _article(tree, url: str) -> str:
+    """The article's text as trafilatura finds it ("" when it finds none)."""
+    from trafilatura import bare_extraction
+
+    # Links are left out: asked for, trafilatura keeps more link lists ("related stories").
+    doc = bare_extraction(tree, url=url or None, include_comments=False, include_tables=True,
+                          include_links=False, with_metadata=False)
+    if doc is None or doc.body is None:
+        return ""
+    return _tidy("".join(_xml_text(doc.body)))
+
+
+def _xml_text(el):
+    """Pieces of text of trafilatura's XML element, with breaks where its blocks end."""
+    block = el.tag in _XML_BLOCKS
+    if block:
+        yield "\n"
+    if el.tag == "lb":
+        yield "\n"
+    elif el.text:
+        yield el.text
+    for child in el:
+        yield from _xml_text(child)
+        if child.tail:
+            yield child.tail
+    if el.tag == "cell":
+        yield "\t"
+    if block:
+        yield "\n"
+
+
+def _tidy(text: str) -> str:
+    """One space between words, no blanks around line breaks, at most one empty line."""
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", re.sub(r"[ \u00a0]+", " ", text))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _with_title(text: str, title: str | None) -> str:
+    """The headline first: the extractor reads the first line as the title."""
     if title and not text.lstrip().startswith(title):
-        text = f"{title}\n{text}"
-    return Page(url=url, text=text, title=title, published=published, kind="html", report_links=reports)
+        return f"{title}\n{text}"
+    return text
 
 
-def _report_links(main, base: str) -> tuple[str, ...]:
-    """Links in the article to a PDF that reads as the inspection report (at most two)."""
+def _fallback_page(html: str | bytes, url: str, title: str | None, published: str | None) -> Page:
+    """The hand-made reading: furniture removed by tag, class and label, then the first main block."""
+    from bs4 import BeautifulSoup
+
+    main = article_root(BeautifulSoup(html, "html.parser"))
+    links = [(a["href"], a.get_text(" ", strip=True)) for a in main.find_all("a", href=True)]
+    text = _with_title(block_text(main), title)
+    return Page(url=url, text=text, title=title, published=published, kind="html",
+                report_links=_report_links(links, url))
+
+
+def _report_links(links: list[tuple[str, str]], base: str) -> tuple[str, ...]:
+    """Links (href, label) to a PDF that reads as the inspection report (at most two)."""
     found = []
-    for a in main.find_all("a", href=True):
-        href = urljoin(base, a["href"])
-        label = f"{a.get_text(' ', strip=True)} {href}".casefold()
-        if urlsplit(href).path.casefold().endswith(".pdf") and re.search(r"report|inspection", label):
+    for href, label in links:
+        href = urljoin(base, href.strip())
+        said = f"{label} {href}".casefold()
+        if urlsplit(href).path.casefold().endswith(".pdf") and re.search(r"report|inspection", said):
             if href.startswith(("http://", "https://")) and href not in found:
                 found.append(href)
     return tuple(found[:2])
 
 
-def _drop_story_lists(soup) -> None:
-    """Remove blocks headed "More on this story", "Related topics", "Latest news" and the like."""
-    for heading in soup.find_all(["h2", "h3", "h4", "h5", "strong", "p", "span", "div"]):
-        if heading.decomposed or not _OTHER_STORIES.match(heading.get_text(" ", strip=True) or "x"):
-            continue
-        block = heading.parent if heading.parent and heading.parent.name not in ("body", "main", "article") else heading
-        nxt = heading.find_next_sibling()
-        if block is heading and nxt is not None and nxt.name in ("ul", "ol", "div", "section"):
-            nxt.decompose()
-        block.decompose()
+def _page_report_links(tree, base: str) -> tuple[str, ...]:
+    """Report links anywhere on the page but in its furniture (trafilatura drops a lone link)."""
+    links = []
+    for a in tree.iter("a"):
+        href = a.get("href") or ""
+        if ".pdf" in href.casefold() and not _in_furniture(a):
+            links.append((href, _text(a)))
+    return _report_links(links, base)
 
 
-def _is_furniture(tag) -> bool:
-    if tag.name in ("html", "body", "main", "article") or tag.attrs is None or tag.decomposed:
-        return False
-    hint = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "") + " " + (tag.get("role") or "")
-    return bool(hint.strip()) and bool(_DROP_HINT.search(hint))
+def _in_furniture(el) -> bool:
+    """True for an element inside a menu, footer, aside, the site's header or a "related" block."""
+    for up in el.iterancestors():
+        if up.tag in ("nav", "footer", "aside"):
+            return True
+        if up.tag == "header" and next(up.iterancestors("article", "main"), None) is None:
+            return True  # the site's header; an article's own header holds its headline
+        hint = f"{up.get('class') or ''} {up.get('id') or ''} {up.get('role') or ''}"
+        if up.tag not in ("html", "body", "main", "article") and hint.strip() and FURNITURE_HINT.search(hint):
+            # "content-sidebar-wrap" names a sidebar but holds the article too
+            return next(up.iter("main", "article", "h1"), None) is None
+    return False
 
 
-def _title(soup: BeautifulSoup) -> str | None:
-    h1 = soup.find("h1")
-    if h1 and h1.get_text(strip=True):
-        return re.sub(r"\s+", " ", h1.get_text(" ", strip=True))
-    og = soup.find("meta", attrs={"property": "og:title"})
-    if og and og.get("content"):
-        return og["content"].strip()
-    return soup.title.get_text(strip=True) if soup.title else None
+def _text(el) -> str:
+    """An element's text, its pieces stripped and joined by spaces (comments and scripts left out)."""
+    return " ".join(s.strip() for s in el.xpath(".//text()[not(ancestor::script or ancestor::style)]")
+                    if s.strip())
 
 
-def _meta_date(soup: BeautifulSoup) -> str | None:
+def _title(tree) -> str | None:
+    """The headline: the first <h1> with text, else og:title, else <title>."""
+    h1 = next((h for h in tree.iter("h1") if _text(h)), None)
+    if h1 is not None:
+        return re.sub(r"\s+", " ", _text(h1))
+    og = tree.xpath("//meta[@property='og:title']/@content")
+    if og and og[0].strip():
+        return og[0].strip()
+    head_title = tree.find(".//title")
+    return (head_title.text_content().strip() or None) if head_title is not None else None
+
+
+def _meta_date(tree) -> str | None:
+    """The date the page's metadata gives: meta tags, a <time datetime>, a "Published" line."""
     for name in _DATE_META:
-        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
-        if tag and re.match(r"\d{4}-\d{2}-\d{2}", tag.get("content") or ""):
-            return tag["content"][:10]
-    time_tag = soup.find("time", attrs={"datetime": re.compile(r"^\d{4}-\d{2}-\d{2}")})
-    if time_tag:
-        return time_tag["datetime"][:10]
-    # A "Published 9 July 2021" line in the page's metadata block (dropped later as furniture).
-    from bot.extract.facts import find_published
-
-    for block in soup.find_all(class_=re.compile(r"meta|date|published|byline", re.I)):
-        found = find_published(block.get_text("\n", strip=True))
-        if found:
-            return found
+        for attr in ("property", "name"):
+            for content in tree.xpath(f"//meta[@{attr}=$n]/@content", n=name)[:1]:
+                if re.match(r"\d{4}-\d{2}-\d{2}", content):
+                    return content[:10]
+    for stamp in tree.xpath("//time/@datetime"):
+        if re.match(r"\d{4}-\d{2}-\d{2}", stamp):
+            return stamp[:10]
+    for block in tree.xpath("//*[@class]"):
+        if any(re.search(r"meta|date|published|byline", c, re.I) for c in block.get("class").split()):
+            found = _labelled_date("\n".join(s.strip() for s in block.xpath(".//text()") if s.strip()))
+            if found:
+                return found
     return None
 
 
-def _block_text(root) -> str:
-    """Text with a line break after each block and a tab between table cells."""
-    for cell in root.find_all(["td", "th"]):
-        cell.append("\t")
-    for br in root.find_all("br"):
-        br.replace_with("\n")
-    for block in root.find_all(_BLOCKS):
-        block.insert_before("\n")
-        block.append("\n")
-    text = root.get_text()
-    text = re.sub(r"[ \t]*\n[ \t]*", "\n", re.sub(r"[ \u00a0]+", " ", text))
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+def _labelled_date(text: str) -> str | None:
+    """'Published 9 July 2021' as '2021-07-09'; None unless the month is written out."""
+    for m in _LABELLED_DATE.finditer(text):
+        month = next((i for i, name in enumerate(_MONTHS, 1) if name.startswith(m.group(2).casefold())), 0)
+        if len(m.group(2)) >= 3 and month:
+            try:
+                return date(int(m.group(3)), month, int(m.group(1))).isoformat()
+            except ValueError:
+                continue
+    return None
 
 
 def pdf_to_page(data: bytes, url: str = "") -> Page:

@@ -115,6 +115,8 @@ class Alert:
     standards: dict[str, str] = field(default_factory=dict)
     # True when this alert revises an event already delivered (a later source added links).
     is_update: bool = False
+    # The record and the text disagree about the previous rating and neither could be preferred.
+    previous_unclear: bool = False
 
     def to_json(self) -> dict:
         out = self.unit.to_json()
@@ -130,6 +132,7 @@ class Alert:
             standards=dict(self.standards),
             event_id=self.event_id,
             is_update=self.is_update,
+            previous_unclear=self.previous_unclear,
         )
         return out
 
@@ -150,4 +153,5 @@ class Alert:
             chief_inspector=data.get("chief_inspector"),
             standards=dict(data.get("standards") or {}),
             is_update=bool(data.get("is_update")),
+            previous_unclear=bool(data.get("previous_unclear")),
         )

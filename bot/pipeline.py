@@ -6,10 +6,9 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.config import Config
-from bot.diff import event_id, find_same_event, judge, merge_record, unit_key
+from bot.diff import event_id, find_same_event, merge_record, unit_key
 from bot.errors import BotError, InputError, SourceError, StateError
 from bot.fetch import Fetcher
 from bot.history import Store
@@ -17,6 +16,7 @@ from bot.identity import display_url
 from bot.models import Alert, Extraction, Item, UnitRating
 from bot.notify import DeliveryReport, Notifier, build_notifiers
 from bot.sources import SOURCE_TYPES
+from bot.timeline import judge_inspection
 
 log = logging.getLogger(__name__)
 
@@ -241,6 +241,7 @@ def _item_failed(store, item: Item, error: BotError, report: CycleReport) -> Non
 
 
 def _extract_and_record(config, store, notifiers, item: Item, page, report, now, fetcher=None) -> None:
+    from bot.baseline import load_baseline
     from bot.extract import extract
 
     result = extract(page.text, title=page.title or item.title, published=page.published)
@@ -249,8 +250,10 @@ def _extract_and_record(config, store, notifiers, item: Item, page, report, now,
     links = (display_url(item.url),)  # as published, less "?utm_source=rss" and "#0"
     if result.is_inspection and page.report_links and fetcher is not None:
         result, links = _with_report(fetcher, result, page.report_links[0], links)
+    baseline = load_baseline(config.baseline) if result.units else None  # read only when needed
     for unit in result.units:
-        _record_unit(store, notifiers, item, result, unit, published, too_old, report, now, links)
+        _record_unit(store, notifiers, item, result, unit, published, too_old, report, now, links,
+                     baseline=baseline)
     store.mark_seen(item.key, source=item.source, url=item.url, published=published)
     store.drop_pending_item(item.key)
     report.new_items += 1
@@ -293,23 +296,25 @@ def _too_old(config, item: Item, published: str | None, now: datetime) -> bool:
 
 
 def _record_unit(store, notifiers, item, result: Extraction, unit: UnitRating, published,
-                 too_old: bool, report: CycleReport, now, links: tuple = ()) -> None:
+                 too_old: bool, report: CycleReport, now, links: tuple = (), *, baseline=None) -> None:
     """Record one unit's rating as a new event, or add this source to the event it retells."""
     key = unit_key(unit.name)
     existing = store.inspections_for(key)
+    past = baseline.for_unit(key) if baseline is not None else []
     same = find_same_event(existing, unit, published, now=now)
     if same is not None:
         _merge(store, notifiers, same, unit, item, result, published, links)
         return
     sibling = unit.name in result.siblings
-    if sibling and any(r.get("rating") == unit.rating for r in existing):
-        return  # a rating named in passing that history already holds
-    direction, previous, previous_published = judge(unit, existing, published)
+    if sibling and any(r.get("rating") == unit.rating for r in existing + past):
+        return  # a rating named in passing that history (or the baseline) already holds
+    verdict = judge_inspection(unit, existing, past, published, display_url(item.url))
     eid = event_id(key, published, unit.rating, item.key)
-    alert = Alert(event_id=eid, unit=unit, direction=direction, previous_rating=previous,
-                  previous_published=previous_published, published=published, title=result.title,
+    alert = Alert(event_id=eid, unit=unit, direction=verdict.direction, previous_rating=verdict.previous_rating,
+                  previous_published=verdict.previous_published, published=published, title=result.title,
                   findings=result.findings, links=links or (display_url(item.url),),
-                  chief_inspector=result.chief_inspector, standards=dict(result.standards))
+                  chief_inspector=result.chief_inspector, standards=dict(result.standards),
+                  previous_unclear=verdict.unclear)
     alerted = not (too_old or sibling)
     if alerted:
         # Queued before the record is written: a crash in between re-reads the item, and the
@@ -319,7 +324,8 @@ def _record_unit(store, notifiers, item, result: Extraction, unit: UnitRating, p
         report.alerts.append(alert)
     else:
         report.recorded_silently += 1
-    record = {**alert.to_json(), "unit_key": key, "alerted": alerted, "first_seen": now.isoformat()}
+    record = {**alert.to_json(), "unit_key": key, "alerted": alerted, "first_seen": now.isoformat(),
+              "previous_source": verdict.previous_source, "note": verdict.note}
     record.pop("is_update", None)
     store.add_inspection(record)
 
@@ -345,31 +351,18 @@ def _alert_from_record(record: dict, *, update: bool = True) -> Alert:
     return Alert.from_json({**record, "is_update": update})
 
 
-def backfill(config: Config, *, pages: int = 5, now=None) -> CycleReport:
-    """Walk each source's older pages and record past inspections into history, alerting no one."""
-    paged = [replace(s, url=_page_url(s.type, s.url, n)) for s in config.sources
-             for n in range(1, pages + 1)]
-    paged = [s for s in paged if s.url]
-    with Store(config.state_dir) as store:
-        return run_cycle(replace(config, sources=tuple(paged)), store, now=now, notifiers=[], silent=True)
+def read_pending(config: Config, store: Store, fetcher: Fetcher, report: CycleReport, now: datetime,
+                 on_item=None) -> None:
+    """Read every item waiting in the queue, alerting no one (`backfill`'s second half)."""
+    for pending in store.pending_items():
+        _read_item(config, store, fetcher, [], _item(pending), report, now)
+        if on_item is not None:
+            on_item(pending["url"])
 
 
-def _page_url(kind: str, url: str, n: int) -> str | None:
-    """Page n of a source: WordPress `?paged=n`, GOV.UK search `start=`, listings `/page/n/`."""
-    if n == 1:
-        return url
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    if kind == "govuk_search":
-        count = int(query.get("count", 20) or 20)
-        query["start"] = str(count * (n - 1))  # a documented parameter of the search API
-    elif kind == "feed" and "feeds.bbci" not in parts.netloc:
-        query["paged"] = str(n)
-    elif kind == "html_index":
-        return urlunsplit(parts._replace(path=parts.path.rstrip("/") + f"/page/{n}/"))
-    else:
-        return None
-    return urlunsplit(parts._replace(query=urlencode(query)))
+def pending_record(item: Item) -> dict:
+    """An item as the pending queue keeps it."""
+    return _item_record(item)
 
 
 def poll_once(config: Config, *, dry_run: bool = False, wait: float = 0, now=None,

@@ -239,6 +239,8 @@ def config_file(tmp_path):
     def write(sources: list[dict], **top) -> str:
         # No politeness delay between requests to the one loopback host: tests stay fast.
         top.setdefault("poll", {"min_interval_seconds": 0})
+        # No record of past ratings unless a test is about it: directions come from the test's world.
+        top.setdefault("baseline", False)
         data = {"state_dir": "state", "user_agent": "hmip-bot-tests/1.0 (+tests)", **top, "sources": sources}
         path = tmp_path / "config.yaml"
         path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")

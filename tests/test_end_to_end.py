@@ -14,6 +14,7 @@ def _config(base: str, slack_url: str, state: Path):
         "state_dir": str(state),
         "poll": {"min_interval_seconds": 0},
         "alert_max_age_days": 36500,
+        "baseline": False,  # directions as the invented samples tell them (not the real record)
         "sources": [
             {"name": "hmi", "type": "feed", "url": f"{base}/hmiprobation/feed/"},
             {"name": "govuk", "type": "govuk_search", "url": f"{base}/api/search.json"},

@@ -24,7 +24,8 @@ RUN = """
 import json, sys
 from bot.cli import main
 code = main(["--config", sys.argv[1], "run"])
-heavy = ("bs4", "soupsieve", "pypdf", "jinja2", "slack_sdk", "apscheduler", "bot.extract", "bot.convert")
+heavy = ("bs4", "soupsieve", "lxml", "trafilatura", "pypdf", "jinja2", "slack_sdk", "apscheduler",
+         "bot.extract", "bot.convert", "bot.html_text")
 print(json.dumps({"code": code, "loaded": sorted(m for m in heavy if m in sys.modules)}))
 """
 
@@ -46,6 +47,7 @@ sources:
 def run(config: Path) -> tuple[dict, str]:
     done = subprocess.run([sys.executable, "-c", RUN, str(config)], capture_output=True, text=True,
                           env=ENV, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr  # `main` returned: its code is in the report
     *printed, last = done.stdout.strip().splitlines()
     return json.loads(last), "\n".join(printed) + done.stderr
 

@@ -116,7 +116,8 @@ def write_config(tmp_path: Path, world: World, extra: str = "", **poll) -> Path:
     poll = {"interval_minutes": 0.01, "jitter_seconds": 0, "timeout_seconds": 10, **poll}
     lines = [f"  {k}: {v}" for k, v in poll.items()]
     path = tmp_path / "config.yaml"
-    path.write_text("state_dir: state\npoll:\n" + "\n".join(lines) + f"""
+    # baseline: false: directions as the invented world tells them, not the real record's.
+    path.write_text("state_dir: state\nbaseline: false\npoll:\n" + "\n".join(lines) + f"""
 sources:
   - name: inspectorate
     type: feed

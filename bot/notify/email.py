@@ -123,8 +123,11 @@ def _event(alert: Alert) -> dict:
     """What the templates show of one alert, as plain one-line strings."""
     unit = alert.unit
     rating = unit.rating or "rating not found"
-    previous = alert.previous_rating or unit.previous_rating
-    if previous and alert.direction in ("up", "down", "same"):
+    # Unclear: the text's previous rating is disputed by the record, so it is not shown as fact.
+    previous = None if alert.previous_unclear else alert.previous_rating or unit.previous_rating
+    if alert.previous_unclear:
+        change = f"{rating} (previous rating unclear)"
+    elif previous and alert.direction in ("up", "down", "same"):
         change = f"{previous} → {rating}"
     elif alert.direction == "new":
         change = f"{rating} (first inspection)"

@@ -98,6 +98,8 @@ def header_text(alert: Alert) -> str:
         change = f"{new} (new: first inspection)"
     elif direction in ("up", "down"):
         change = f"{new} ({direction})"
+    elif alert.previous_unclear:
+        change = f"rated {new} (previous rating unclear)"
     else:
         change = f"rated {new}" + (f" (previously {prev})" if prev else "")
     return f"{unit}: {change}"

@@ -16,6 +16,8 @@ def headline(alert: Alert) -> str:
         change = f"{unit.rating} again (same)"
     elif alert.previous_rating:
         change = f"{alert.previous_rating} → {unit.rating} ({alert.direction or 'change unknown'})"
+    elif alert.previous_unclear:
+        change = f"{unit.rating} (previous rating unclear)"
     else:
         change = f"{unit.rating} (no earlier rating known)"
     return f"{unit.name}: {change}"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from bot.config import SourceConfig
 from bot.errors import ConfigError
 from bot.identity import canonical_url, unwrap_redirect
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from bot.models import Item
 
 if TYPE_CHECKING:
@@ -32,6 +34,21 @@ class Source:
     def poll(self, http: Fetcher) -> list[Item]:
         """Fetch the source and return the items it lists now ([] if unchanged)."""
         raise NotImplementedError
+
+    def page_url(self, n: int) -> str | None:
+        """The URL of the source's n-th page of older items (1 = as configured); None if it has none.
+
+        `backfill` walks pages 1, 2, ... and stops at an empty page or one that repeats the
+        last, so a type whose archive ignores the paging parameter costs one extra request.
+        """
+        return self.config.url if n == 1 else None
+
+    def for_page(self, n: int) -> "Source | None":
+        """This source reading its n-th page (same name and filters), or None past its pages."""
+        url = self.page_url(n)
+        if url is None:
+            return None
+        return type(self)(replace(self.config, url=url))
 
     def make_item(self, url: str, title: str, summary: str, published: datetime | None) -> Item:
         """An Item for this source, keyed on the canonical form of the unwrapped URL."""
@@ -60,24 +77,11 @@ class Source:
         return out
 
 
-# Tags that end a line of text; inline tags (<em>, <a>) join their words without a space.
-_BLOCK_TAGS = ("p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-               "tr", "td", "th", "table", "blockquote", "section", "article", "hr")
-
-
 def plain_text(html: str | None) -> str:
     """Text of an HTML fragment, tags dropped and whitespace collapsed."""
-    if not html:
-        return ""
-    if "<" in html or "&" in html:
-        from bs4 import BeautifulSoup  # only for markup: a quiet poll never imports it
+    from bot.html_text import fragment_text  # bs4 loads with the first listed item, never on a 304
 
-        soup = BeautifulSoup(html, "html.parser")
-        for tag in soup.find_all(_BLOCK_TAGS):
-            tag.insert_before(" ")
-            tag.insert_after(" ")
-        html = soup.get_text()
-    return re.sub(r"\s+", " ", html).strip()
+    return fragment_text(html)
 
 
 def is_http_url(url: str | None) -> bool:
@@ -115,6 +119,14 @@ def _written_date(text: str) -> datetime | None:
     return None
 
 
+def with_query(url: str, **params: str) -> str:
+    """`url` with these query parameters set (the others kept)."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query.update(params)
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 # The registry: explicit imports at the bottom, after Source exists, because each module
 # subclasses it (and bot.config imports this registry lazily, so there is no cycle).
 from bot.sources.feed import FeedSource  # noqa: E402
@@ -126,3 +138,4 @@ SOURCE_TYPES: dict[str, type[Source]] = {
     "govuk_search": GovukSearchSource,
     "html_index": HtmlIndexSource,
 }
+

@@ -13,7 +13,7 @@ import feedparser
 from bot.errors import SourceError
 from bot.fetch import safe_url
 from bot.models import Item
-from bot.sources import Source, is_http_url, plain_text
+from bot.sources import Source, is_http_url, plain_text, with_query
 
 if TYPE_CHECKING:
     from bot.fetch import Fetcher
@@ -36,6 +36,10 @@ class FeedSource(Source):
         self._check(parsed, response.url, headers.get("content-type", ""))
         items = [self._item(entry, response.url) for entry in parsed.entries]
         return self.keep([item for item in items if item is not None])
+
+    def page_url(self, n: int) -> str | None:
+        """WordPress feeds (HMI Probation's) page with `?paged=n`; feeds that ignore it end the walk."""
+        return self.config.url if n == 1 else with_query(self.config.url, paged=str(n))
 
     def _check(self, parsed, url: str, content_type: str) -> None:
         """Raise when the body is not a feed; a merely sloppy feed is only logged (as rss2email)."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from bot.errors import SourceError
 from bot.fetch import safe_url
 from bot.models import Item
-from bot.sources import Source, is_http_url, parse_datetime, plain_text
+from bot.sources import Source, is_http_url, parse_datetime, plain_text, with_query
 
 if TYPE_CHECKING:
     from bot.fetch import Fetcher
@@ -31,6 +31,17 @@ class GovukSearchSource(Source):
         results = self._results(response.body, response.url)
         items = [self._item(result) for result in results if isinstance(result, dict)]
         return self.keep([item for item in items if item is not None])
+
+    def page_url(self, n: int) -> str | None:
+        """Result n of the search API's paging: `start` = count x (n - 1), a documented parameter."""
+        if n == 1:
+            return self.config.url
+        query = dict(parse_qsl(urlsplit(self.config.url).query))
+        try:
+            count = int(query.get("count") or 20)
+        except ValueError:
+            count = 20
+        return with_query(self.config.url, start=str(count * (n - 1)))
 
     def _results(self, body: bytes, url: str) -> list:
         """The `results` list of the API's answer, or SourceError."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from bot.config import SourceConfig
 from bot.errors import ConfigError
@@ -48,6 +48,13 @@ class HtmlIndexSource(Source):
     def date_selector(self) -> str:
         """The configured date selector, else the item's <time datetime>."""
         return self.config.date_selector or DEFAULT_DATE_SELECTOR
+
+    def page_url(self, n: int) -> str | None:
+        """The inspectorate's WordPress listings page as `.../page/n/`."""
+        if n == 1:
+            return self.config.url
+        parts = urlsplit(self.config.url)
+        return urlunsplit(parts._replace(path=parts.path.rstrip("/") + f"/page/{n}/"))
 
     def poll(self, http: Fetcher) -> list[Item]:
         """The page's listed items ([] when the page is unchanged since the last poll)."""
