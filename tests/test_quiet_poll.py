@@ -10,11 +10,14 @@ import json
 import os
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from bot.demo import sample_server
+from bot.fetch import Fetcher
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -97,3 +100,52 @@ def test_the_shipped_config_loads_without_an_html_parser():
                           text=True, env=ENV, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+class _KeepAlive(BaseHTTPRequestHandler):
+    """A feed with an ETag over HTTP/1.1; counts the connections it is asked on."""
+
+    protocol_version = "HTTP/1.1"
+    connections = 0
+
+    def setup(self):
+        type(self).connections += 1
+        super().setup()
+
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        fresh = self.headers.get("If-None-Match") == '"v1"'
+        self.send_response(304 if fresh else 200)
+        self.send_header("ETag", '"v1"')
+        self.send_header("Content-Length", "0" if fresh else "2")
+        self.end_headers()
+        if not fresh:
+            self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+class _Validators:
+    def __init__(self):
+        self.saved = {}
+
+    def get_validators(self, url):
+        return self.saved.get(url)
+
+    def set_validators(self, url, etag, last_modified):
+        self.saved[url] = {"etag": etag, "last_modified": last_modified}
+
+
+def test_sources_on_one_host_share_a_connection_across_304s():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _KeepAlive)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with Fetcher(user_agent="t", timeout=5, min_interval=0, cache=_Validators()) as fetcher:
+            assert fetcher.get(f"{base}/a", conditional=True).status == 200
+            statuses = [fetcher.get(f"{base}/{p}", conditional=True).status for p in "aaa"]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert statuses == [304, 304, 304]
+    assert _KeepAlive.connections == 1  # a 304 hands its connection on, as a 200 does
