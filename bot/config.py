@@ -26,6 +26,9 @@ DEFAULT_SLACK_BASE_URL = "https://slack.com/api/"
 DEFAULT_TIMEZONE = "Europe/London"
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# libyaml's safe loader where PyYAML was built with it: the same documents, read ~7x faster
+# (it is most of the time `run` spends on its config).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ def load_config(path: str | Path | None = None) -> Config:
     """Read, substitute `${VARS}` and validate a config file."""
     path = Path(path) if path else default_config_path()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError:
         raise ConfigError(f"config: {path}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:

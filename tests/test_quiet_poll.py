@@ -149,3 +149,16 @@ def test_sources_on_one_host_share_a_connection_across_304s():
         server.server_close()
     assert statuses == [304, 304, 304]
     assert _KeepAlive.connections == 1  # a 304 hands its connection on, as a 200 does
+
+
+@pytest.mark.parametrize("text, line", [("state_dir: s\nsources:\n  - name: [open\n", 4),
+                                        ("a: 1\n\tb: 2\n", 2)])
+def test_the_fast_yaml_reader_still_names_the_line_of_a_mistake(tmp_path, text, line):
+    from bot.config import load_config
+    from bot.errors import ConfigError
+
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(err.value) == f"config: {path}: line {line}: not valid YAML"
