@@ -2,8 +2,8 @@
 
 Usage: python bench/bench_quiet_poll.py [--rounds 15] [--seen 50000] [--inspections 5000]
 
-Each round starts three fresh interpreters, interleaved so that a busy machine slows all three
-alike: the floor (`python -c "import requests, feedparser, tinydb, yaml"`, what a poll cannot
+Each round starts three fresh interpreters, in a shuffled order so that a busy machine slows
+all three alike: the floor (`python -c "import requests, feedparser, tinydb, yaml"`, what a poll cannot
 do without), `python -m bot run` on an empty state, and `python -m bot run` on a big state (SEEN
 seen items, INSPECTIONS inspections). Each is timed by wall clock and by CPU time (user + system,
 steadier on a shared machine). Prints the medians and the two ratios the issue sets goals for:
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -134,10 +135,12 @@ def main(argv=None) -> int:
         for folder in (empty, big):
             timed(poll_command(folder / "config.yaml"))  # the first poll downloads; the rest get 304s
         runs: dict[str, list[tuple[float, float]]] = {"floor": [], "empty": [], "big": []}
+        commands = {"floor": (FLOOR, None), "empty": (poll_command(empty / "config.yaml"), "0 new items"),
+                    "big": (poll_command(big / "config.yaml"), "0 new items")}
+        order = random.Random(12)
         for _ in range(args.rounds):
-            runs["floor"].append(timed(FLOOR, expect=None))
-            runs["empty"].append(timed(poll_command(empty / "config.yaml")))
-            runs["big"].append(timed(poll_command(big / "config.yaml")))
+            for name in order.sample(list(commands), k=3):  # no one always runs first, or last
+                runs[name].append(timed(*commands[name]))
     for i, kind in enumerate(("wall", "CPU")):
         med = {name: statistics.median(t[i] for t in times) * 1000 for name, times in runs.items()}
         print(f"{kind} time, median of {args.rounds} interleaved rounds:")

@@ -16,7 +16,6 @@ from bot.identity import display_url
 from bot.models import Alert, Extraction, Item, UnitRating
 from bot.notify import DeliveryReport, Notifier, build_notifiers
 from bot.sources import SOURCE_TYPES
-from bot.timeline import judge_inspection
 
 log = logging.getLogger(__name__)
 
@@ -298,6 +297,8 @@ def _too_old(config, item: Item, published: str | None, now: datetime) -> bool:
 def _record_unit(store, notifiers, item, result: Extraction, unit: UnitRating, published,
                  too_old: bool, report: CycleReport, now, links: tuple = (), *, baseline=None) -> None:
     """Record one unit's rating as a new event, or add this source to the event it retells."""
+    from bot.timeline import judge_inspection  # with the first item, as the extractor
+
     key = unit_key(unit.name)
     existing = store.inspections_for(key)
     past = baseline.for_unit(key) if baseline is not None else []
