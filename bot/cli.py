@@ -340,6 +340,44 @@ def _status_args(p: argparse.ArgumentParser) -> None:
                    help="health check: exit 1 unless a poll succeeded within 3 poll intervals")
 
 
+# --- publish -----------------------------------------------------------------------------------
+
+
+def cmd_publish(args) -> int:
+    """Write the public site: changes.atom (Atom feed) and index.html (+ a page per unit).
+
+    Reads history without the lock (works while a run is going on); only files whose content
+    changed are replaced, each atomically. --out defaults to publish.out_dir in the config.
+
+    Example: hmip-bot publish --out site && cd site && python -m http.server
+    """
+    from bot.config import load_config
+    from bot.history import Store
+    from bot.publish import publish_site
+
+    config = load_config(args.config)
+    out = args.out or (config.publish.out_dir if config.publish else None)
+    if out is None:
+        print(f"{PROG}: publish: say where: --out DIR, or publish.out_dir in the config", file=sys.stderr)
+        return 2
+    base_url = args.base_url or (config.publish.base_url if config.publish else None)
+    if args.base_url and not args.base_url.lower().startswith(("http://", "https://")):
+        print(f"{PROG}: publish: --base-url must be an http(s) URL", file=sys.stderr)
+        return 2
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"  # the folder itself, so that urljoin keeps its last path segment
+    with Store(config.state_dir, lock=False) as store:
+        result = publish_site(config, store, Path(out), base_url=base_url)
+    print(result.summary())
+    return 0
+
+
+def _publish_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, metavar="DIR", help="the site's folder (default: publish.out_dir)")
+    p.add_argument("--base-url", metavar="URL",
+                   help="where the folder is served, for absolute links in the feed (default: publish.base_url)")
+
+
 # --- serve -------------------------------------------------------------------------------------
 
 
@@ -379,4 +417,5 @@ _COMMANDS: list = [
     ("history", cmd_history, _history_args),
     ("export", cmd_export, _export_args),
     ("status", cmd_status, _status_args),
+    ("publish", cmd_publish, _publish_args),
 ]

@@ -120,6 +120,14 @@ class EmailConfig:
 
 
 @dataclass(frozen=True)
+class PublishConfig:
+    """Where `run` and `serve` keep the public site (feed and pages) up to date."""
+
+    out_dir: Path
+    base_url: str | None = None  # where the site is served: makes the feed's links absolute
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated configuration."""
 
@@ -134,6 +142,7 @@ class Config:
     # The record of past ratings history starts from: "packaged" (bot/data/past_ratings.csv),
     # a CSV path, or None for none.
     baseline: str | Path | None = "packaged"
+    publish: PublishConfig | None = None
 
 
 # --- loading -------------------------------------------------------------------------
@@ -177,6 +186,7 @@ def parse_config(raw: Any, *, base_dir: Path, path: Path | None = None) -> Confi
         slack=_slack(data["slack"]) if data.get("slack") is not None else None,
         email=_email(data["email"]) if data.get("email") is not None else None,
         baseline=_baseline(data.get("baseline", True), base_dir),
+        publish=_publish(data["publish"], base_dir) if data.get("publish") is not None else None,
     )
 
 
@@ -196,7 +206,8 @@ def _baseline(value: Any, base_dir: Path) -> str | Path | None:
 
 
 _TOP_KEYS = ("state_dir", "user_agent", "alert_max_age_days", "poll", "sources", "slack", "email",
-             "baseline")
+             "baseline", "publish")
+_PUBLISH_KEYS = ("out_dir", "base_url")
 _POLL_KEYS = ("interval_minutes", "timeout_seconds", "failure_threshold", "max_bytes", "jitter_seconds",
               "min_interval_seconds")
 _SOURCE_KEYS = ("name", "type", "url", "keywords", "item_selector", "date_selector")
@@ -451,3 +462,17 @@ def _digest(raw: Any, where: str, names: set) -> Digest:
         send_empty=_get(data, "send_empty", bool, where, False),
         **_filters(data, where),
     )
+
+
+def _publish(raw: Any, base_dir: Path) -> PublishConfig:
+    data = _section(raw, "publish", _PUBLISH_KEYS)
+    out_dir = _get(data, "out_dir", str, "publish", required=True).strip()
+    if not out_dir:
+        raise ConfigError("config: publish.out_dir: must name a folder")
+    out_dir = Path(out_dir)
+    base_url = _get(data, "base_url", str, "publish")
+    if base_url is not None:
+        if not re.match(r"(?i)^https?://[^/\s]+", base_url):
+            raise ConfigError("config: publish.base_url: must be an http(s) URL")
+        base_url = base_url if base_url.endswith("/") else base_url + "/"
+    return PublishConfig(out_dir=out_dir if out_dir.is_absolute() else base_dir / out_dir, base_url=base_url)

@@ -35,11 +35,14 @@ class CycleReport:
     recovered: list[str] = field(default_factory=list)
     recorded_silently: int = 0
     silent: bool = False
+    history_changed: bool = False  # an event was recorded or retold: the public site is rewritten
+    publish_failures: list[str] = field(default_factory=list)
     _notifiers: list = field(default_factory=list, repr=False)
 
     @property
     def failures(self) -> list[str]:
-        return self.source_failures + self.item_failures + self.deliveries.failures + self.deliveries.permanent
+        return (self.source_failures + self.item_failures + self.deliveries.failures
+                + self.deliveries.permanent + self.publish_failures)
 
     @property
     def printed(self) -> bool:
@@ -115,10 +118,22 @@ def run_cycle(config: Config, store: Store, *, dry_run: bool = False, now: datet
                          for a in report.alerts]
         if not dry_run:
             report.digests = _send_digests(config, store, notifiers, report, now)
+            _publish(config, store, report)
     finally:
         if own_fetcher:
             fetcher.close()
     return report
+
+
+def _publish(config: Config, store: Store, report: CycleReport) -> None:
+    """Rewrite the public site (`publish.out_dir`) when this cycle changed history."""
+    if config.publish is None:
+        return
+    from bot.publish import refresh_site  # Jinja and the templates only for those who publish
+
+    failure = refresh_site(config, store, history_changed=report.history_changed)
+    if failure:
+        report.publish_failures.append(failure)
 
 
 def _deliver(notifiers: list[Notifier], store: Store, report: CycleReport, now: datetime,
@@ -304,7 +319,8 @@ def _record_unit(store, notifiers, item, result: Extraction, unit: UnitRating, p
     past = baseline.for_unit(key) if baseline is not None else []
     same = find_same_event(existing, unit, published, now=now)
     if same is not None:
-        _merge(store, notifiers, same, unit, item, result, published, links)
+        if _merge(store, notifiers, same, unit, item, result, published, links, now=now):
+            report.history_changed = True
         return
     sibling = unit.name in result.siblings
     if sibling and any(r.get("rating") == unit.rating for r in existing + past):
@@ -329,10 +345,15 @@ def _record_unit(store, notifiers, item, result: Extraction, unit: UnitRating, p
               "previous_source": verdict.previous_source, "note": verdict.note}
     record.pop("is_update", None)
     store.add_inspection(record)
+    report.history_changed = True
 
 
-def _merge(store, notifiers, record: dict, unit, item, result: Extraction, published, links=()) -> None:
-    """A later source retells an event: add its link and missing fields; update sent messages."""
+def _merge(store, notifiers, record: dict, unit, item, result: Extraction, published, links=(),
+           *, now: datetime) -> bool:
+    """A later source retells an event: add its link and missing fields; update sent messages.
+
+    Returns whether the event changed; its `updated_at` says when (the feed's `updated`).
+    """
     changes = merge_record(record, unit, display_url(item.url), title=result.title, published=published,
                            findings=result.findings, standards=result.standards) or {}
     known = changes.get("links") or record.get("links") or []
@@ -340,12 +361,13 @@ def _merge(store, notifiers, record: dict, unit, item, result: Extraction, publi
     if extra:
         changes["links"] = [*known, *extra]
     if not changes:
-        return
-    updated = store.update_inspection(record["event_id"], **changes)
+        return False
+    updated = store.update_inspection(record["event_id"], **changes, updated_at=now.isoformat())
     if updated.get("alerted"):
         alert = _alert_from_record(updated)
         for notifier in notifiers:
             notifier.queue([alert], store)
+    return True
 
 
 def _alert_from_record(record: dict, *, update: bool = True) -> Alert:

@@ -161,6 +161,8 @@ class Server:
             return
         self.polls += 1
         log.info("poll: %s (%.1fs)", report.summary(), time.monotonic() - started)
+        for line in getattr(report, "publish_failures", ()):
+            log.error("%s; trying again at the next poll", line)
         self._ops_notice(report.newly_down, report.recovered)
         self._after_deliveries(report.deliveries)
 

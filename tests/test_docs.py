@@ -6,7 +6,8 @@ from pathlib import Path
 import yaml
 
 from bot import cli
-from bot.config import _DIGEST_KEYS, _POLL_KEYS, _SLACK_KEYS, _SMTP_KEYS, _SOURCE_KEYS, _TOP_KEYS, parse_config
+from bot.config import (_DIGEST_KEYS, _POLL_KEYS, _PUBLISH_KEYS, _SLACK_KEYS, _SMTP_KEYS, _SOURCE_KEYS, _TOP_KEYS,
+                        parse_config)
 from bot.sources import SOURCE_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +22,8 @@ def test_every_command_is_documented():
 def test_every_config_key_is_documented():
     for key in _TOP_KEYS + _POLL_KEYS + _SOURCE_KEYS + _SLACK_KEYS + _SMTP_KEYS + _DIGEST_KEYS:
         assert re.search(rf"\b{re.escape(key)}\b", README), key
+    for key in _PUBLISH_KEYS:  # issue 14: in the configuration table by their full name
+        assert f"`publish.{key}`" in README, key
 
 
 def test_readme_yaml_examples_load(tmp_path, monkeypatch):
