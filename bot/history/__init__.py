@@ -20,7 +20,7 @@ from tinydb.table import Document, Table
 
 from ..errors import StateError, StateLocked
 from .queues import QueuesMixin
-from .storage import (FILES, HISTORY, HTTP, META, SEEN, SEEN_SHARDS, STATUS, VALUES, _plain,
+from .storage import (HISTORY, HTTP, META, SEEN, SEEN_SHARDS, STATUS, VALUES, _plain,
                       doc_id_for, file_for, iso, open_db)
 from .storage import AtomicJSONStorage  # noqa: F401 (part of the package's API)
 

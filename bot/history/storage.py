@@ -16,10 +16,10 @@ from tinydb.storages import Storage
 
 from ..errors import StateError
 
-# One file per kind of data, so that a write to a small table never rewrites a big one; the
-# seen items, the one table that grows with every item, are split into SEEN_SHARDS files
-# (seen/00.json ...) by document id, so that marking an item seen rewrites 1/64th of them.
-FILES = ("meta", "history", "http", "outbox", "status")
+# One file per kind of data (meta, history, http, outbox, status), so that a write to a small
+# table never rewrites a big one; the seen items, the one table that grows with every item, are
+# split into SEEN_SHARDS files (seen/00.json ...) by document id, so that marking an item seen
+# rewrites 1/64th of them.
 SEEN_SHARDS = 64
 # (file, table) pairs used below; "seen" names the shard folder.
 META, SEEN, HISTORY = ("meta", "meta"), ("seen", "seen"), ("history", "inspections")
