@@ -8,7 +8,6 @@ failed backfill resumes at the page it stopped on.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -19,11 +18,10 @@ from bot.errors import ConfigError, SourceError
 from bot.fetch import Fetcher
 from bot.history import Store
 from bot.pipeline import CycleReport, pending_record, read_pending
-from bot.sources import SOURCE_TYPES
+from bot.sources import build_source
 
 log = logging.getLogger(__name__)
 PROGRESS_KEY = "backfill"  # meta: {source name: {"url", "next_page", "done"}}
-_GONE = re.compile(r"HTTP (?:404|410)\b")
 
 
 class Progress:
@@ -126,7 +124,7 @@ def _walk(store: Store, fetcher: Fetcher, config: SourceConfig, pages: int, sinc
     last = walks.get(config.name) or {}
     resume = last.get("url") == config.url and not last.get("done")
     start = int(last.get("next_page") or 1) if resume else 1
-    source, seen = SOURCE_TYPES[config.type](config), set()
+    source, seen = build_source(config), set()
     for n in range(start, pages + 1):
         paged = source.for_page(n)
         if paged is None:
@@ -134,7 +132,7 @@ def _walk(store: Store, fetcher: Fetcher, config: SourceConfig, pages: int, sinc
         try:
             items = paged.poll(fetcher)
         except SourceError as e:
-            if n > 1 and _GONE.search(str(e)):
+            if n > 1 and e.gone:  # (404/410, read from the error's status)
                 break  # past the last page of the archive
             report.failures.append(f"source {config.name}: page {n}: {e}")
             progress.failed(config.name, n, str(e))

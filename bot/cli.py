@@ -16,13 +16,22 @@ from bot.errors import BotError
 
 log = logging.getLogger("bot")
 PROG = "hmip-bot"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command; return the contract's exit code (0, 1, 2 or 3)."""
     parser = _parser()
-    args = parser.parse_args(argv)
-    _setup_logging(args.log_level, args.verbose)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # bad usage (argparse has printed why) or --help
+        return e.code if isinstance(e.code, int) else 2
+    level = (args.log_level or os.environ.get("LOG_LEVEL") or ("DEBUG" if args.verbose else "WARNING")).upper()
+    if level not in LOG_LEVELS:
+        where = "--log-level" if args.log_level else "$LOG_LEVEL"
+        print(f"{PROG}: {where}: unknown level '{level.lower()}' (choose {', '.join(LOG_LEVELS)})", file=sys.stderr)
+        return 2
+    _setup_logging(level, args.verbose)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
@@ -37,21 +46,31 @@ def main(argv: list[str] | None = None) -> int:
         # `hmip-bot history | head`: the reader left; say nothing more (as coreutils do).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as e:
+        # A file the user named cannot be read or written (--html /proc/x.html, a full disk).
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"{PROG}: {where}{e.strerror or type(e).__name__}", file=sys.stderr)
+        if args.verbose:
+            traceback.print_exc()
+        return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
 
 
-def _setup_logging(level: str | None, verbose: bool) -> None:
-    name = (level or os.environ.get("LOG_LEVEL") or ("DEBUG" if verbose else "WARNING")).upper()
+def _setup_logging(level: str, verbose: bool) -> None:
     logging.basicConfig(
-        level=getattr(logging, name, logging.WARNING),
+        level=getattr(logging, level),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
     # slack_sdk logs each failed request at ERROR (our one-line report says it better) and,
     # at DEBUG, request URLs, which for a webhook hold its secret: never below WARNING.
     logging.getLogger("slack_sdk").setLevel(logging.WARNING if verbose else logging.CRITICAL)
+    # urllib3 logs each retry at WARNING; the source's one-line failure says what matters.
+    # pypdf warns about every damaged cross-reference it repairs: noise unless it fails.
+    for noisy in ("urllib3", "pypdf"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.ERROR)
 
 
 def _common(defaults: bool) -> argparse.ArgumentParser:
@@ -85,6 +104,18 @@ def _parser() -> argparse.ArgumentParser:
         configure(p)
         p.set_defaults(func=func)
     return parser
+
+
+def _config(args, *, check_sources: bool = False):
+    """The config `--config` names; with `check_sources`, each source checked by its own type."""
+    from bot.config import load_config
+
+    config = load_config(args.config)
+    if check_sources:
+        from bot.sources import build_sources
+
+        build_sources(config.sources)
+    return config
 
 
 # --- extract --------------------------------------------------------------------------------
@@ -213,10 +244,9 @@ def cmd_run(args) -> int:
 
     Example: hmip-bot run --json
     """
-    from bot.config import load_config
     from bot.pipeline import poll_once
 
-    config = load_config(args.config)
+    config = _config(args, check_sources=True)
     notifiers = None
     if config.slack is None and config.email is None and not args.dry_run:
         from bot.notify.stdout import StdoutNotifier
@@ -259,6 +289,10 @@ def cmd_demo(args) -> int:
     from bot.demo import run_demo
     from bot.notify.stdout import format_alert
 
+    if args.config:
+        print(f"{PROG}: demo: --config is not used: the demo polls its own samples with a throwaway "
+              f"state (--state DIR keeps it); `run --config {args.config}` uses a config", file=sys.stderr)
+        return 2
     first, second = run_demo(args.state)
     print("First poll of the sample feeds (HMI Probation, GOV.UK search, a BBC region):\n")
     for alert in first.alerts:
@@ -279,14 +313,13 @@ def cmd_digest(args) -> int:
 
     Example: hmip-bot digest --name weekly --force --dry-run --html preview.html
     """
-    from bot.config import load_config
-    from bot.digest import send_due_digests
+    from bot.notify.email import send_due_digests
     from bot.history import Store
 
     if args.html and not args.dry_run:
         print(f"{PROG}: digest: --html goes with --dry-run (a preview); nothing was sent", file=sys.stderr)
         return 2
-    config = load_config(args.config)
+    config = _config(args)
     if config.email is None:
         print(f"{PROG}: digest: no `email` section in the config", file=sys.stderr)
         return 2
@@ -316,10 +349,9 @@ def cmd_status(args) -> int:
 
     Example: hmip-bot status
     """
-    from bot.config import load_config
     from bot.report import status_data, status_text
 
-    config = load_config(args.config)
+    config = _config(args)
     if args.check:
         from bot.health import check
 
@@ -390,10 +422,9 @@ def cmd_serve(args) -> int:
 
     Example: hmip-bot serve --config /etc/hmip-bot/config.yaml
     """
-    from bot.config import load_config
     from bot.schedule import serve
 
-    config = load_config(args.config)
+    config = _config(args, check_sources=True)
     if not (args.log_level or os.environ.get("LOG_LEVEL") or args.verbose):
         logging.getLogger().setLevel(logging.INFO)  # a service logs its polls by default
     return serve(config)

@@ -101,11 +101,13 @@ def cmd_backfill(args) -> int:
     """
     from bot.backfill import backfill
     from bot.config import load_config
+    from bot.sources import build_sources
 
     if args.pages < 0:
         print(f"{PROG}: backfill: --pages must be 0 or more", file=sys.stderr)
         return 2
     config = load_config(args.config)
+    build_sources(config.sources)  # each source's type checks its options before any page is read
     with _backfill_progress() as progress:
         report = backfill(config, pages=args.pages, since=args.since, source=args.source,
                           progress=progress, export_baseline=args.export_baseline)

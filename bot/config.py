@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import difflib
+from email.utils import getaddresses
 import os
 import re
 from dataclasses import dataclass, field
@@ -13,6 +14,11 @@ import yaml
 
 from bot.errors import ConfigError
 from bot.models import DIRECTIONS, UNIT_TYPES
+from bot.regions import REGIONS, resolve_region, suggest_region
+
+# libyaml's safe loader where PyYAML was built with it: the same documents, read ~7x faster
+# (it is most of the time `run` spends on its config).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Defaults, each with the reason it is what it is.
 DEFAULT_USER_AGENT = "hmip-bot/0.1 (+https://github.com/hmip-bot/hmip-bot)"
@@ -26,14 +32,14 @@ DEFAULT_SLACK_BASE_URL = "https://slack.com/api/"
 DEFAULT_TIMEZONE = "Europe/London"
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-# libyaml's safe loader where PyYAML was built with it: the same documents, read ~7x faster
-# (it is most of the time `run` spends on its config).
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Which alerts a Slack subscription or an email digest wants; empty means everything."""
+    """Which alerts a Slack subscription or an email digest wants; empty means everything.
+
+    `bot.notify.filters.matches` applies them.
+    """
 
     directions: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
@@ -42,23 +48,10 @@ class Filters:
     # `regions` filter only when this is true: a regional subscriber asked for their region.
     include_unknown_region: bool = False
 
-    def matches(self, alert) -> bool:
-        """True if the alert passes every filter that is set."""
-        unit = alert.unit
-        if self.directions and alert.direction not in self.directions:
-            return False
-        if self.unit_types and unit.type not in self.unit_types:
-            return False
-        if self.regions:
-            if unit.region is None:
-                return self.include_unknown_region
-            return unit.region.casefold() in {r.casefold() for r in self.regions}
-        return True
-
 
 @dataclass(frozen=True)
 class SourceConfig:
-    """One source to poll; `type` picks the class in `bot.sources.SOURCE_TYPES`."""
+    """One source to poll; `type` picks the class in `bot.sources.SOURCE_TYPES`, which checks it."""
 
     name: str
     type: str
@@ -159,7 +152,8 @@ def load_config(path: str | Path | None = None) -> Config:
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError:
-        raise ConfigError(f"config: {path}: no such file") from None
+        raise ConfigError(f"config: {path.absolute()}: no such file (name one with --config PATH "
+                          f"or $BOT_CONFIG)") from None
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"config: {path}: cannot read ({e.__class__.__name__})") from None
     except yaml.YAMLError as e:
@@ -245,8 +239,6 @@ def _section(value: Any, where: str, allowed: tuple[str, ...]) -> dict:
         raise ConfigError(f"config: {where or 'top level'}: expected a mapping of keys")
     for key in value:
         if key not in allowed:
-            import difflib  # only for a mistake: a good config never loads it
-
             hint = difflib.get_close_matches(str(key), allowed, n=1)
             tip = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
             raise ConfigError(f"config: {where or 'top level'}: unknown key '{key}'{tip}")
@@ -326,10 +318,8 @@ def _non_negative(value: float, key: str) -> float:
 
 
 def _sources(raw: Any) -> tuple[SourceConfig, ...]:
-    from bot.sources import SOURCE_TYPES  # the registry lives with the sources
-
     if raw is None:
-        return ()
+        return ()  # commands that poll refuse this (bot.sources.build_sources); `history` need not
     if not isinstance(raw, list):
         raise ConfigError("config: sources: expected a list")
     out, names = [], set()
@@ -337,9 +327,6 @@ def _sources(raw: Any) -> tuple[SourceConfig, ...]:
         where = f"sources[{i}]"
         data = _section(item, where, _SOURCE_KEYS)
         kind = _get(data, "type", str, where, required=True)
-        if kind not in SOURCE_TYPES:
-            allowed = ", ".join(sorted(SOURCE_TYPES))
-            raise ConfigError(f"config: {where}.type: unknown source type '{kind}' (supported: {allowed})")
         url = _get(data, "url", str, where, required=True)
         if not re.match(r"(?i)^https?://[^/\s]+", url):
             raise ConfigError(f"config: {where}.url: must be an http(s) URL")
@@ -351,19 +338,48 @@ def _sources(raw: Any) -> tuple[SourceConfig, ...]:
             name=name,
             type=kind,
             url=url,
-            keywords=_str_list(data, "keywords", where),
+            keywords=_keywords(data, where),
             item_selector=_get(data, "item_selector", str, where),
             date_selector=_get(data, "date_selector", str, where),
         )
-        SOURCE_TYPES[kind].validate(source, where)
-        out.append(source)
+        out.append(source)  # its type checks the type and its own options: bot.sources.build_sources
     return tuple(out)
+
+
+def _keywords(data: dict, where: str) -> tuple[str, ...]:
+    """A list of keywords; a string is refused rather than guessed at ('a, b' is one or two?)."""
+    if isinstance(data.get("keywords"), str):
+        words = [w.strip() for w in data["keywords"].split(",") if w.strip()]
+        raise ConfigError(f"config: {where}.keywords: expected a list, e.g. [{', '.join(words)}] "
+                          f"(a string is not split)")
+    return _str_list(data, "keywords", where)
+
+
+def _region(name: str, where: str) -> str:
+    """A region as alerts name it, through its aliases ('Yorkshire & Humber'); unknown: an error."""
+    region = resolve_region(name)
+    if region is None:
+        hint = suggest_region(name)
+        tip = f"did you mean '{hint}'?" if hint else f"allowed: {', '.join(REGIONS)}"
+        raise ConfigError(f"config: {where}: unknown region '{name}' ({tip})")
+    return region
+
+
+_ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]{2,}$")
+
+
+def _address(value: str, where: str) -> str:
+    """An email address, bare or with a display name ('Alerts <alerts@example.org>')."""
+    found = getaddresses([value])
+    if len(found) != 1 or not _ADDRESS.match(found[0][1]) or ("<" in value) != (">" in value):
+        raise ConfigError(f"config: {where}: '{value}' is not an email address")
+    return value
 
 
 def _filters(data: dict, where: str) -> dict:
     return dict(
         directions=_str_list(data, "directions", where, DIRECTIONS),
-        regions=_str_list(data, "regions", where),
+        regions=tuple(_region(r, _join(where, "regions")) for r in _str_list(data, "regions", where)),
         unit_types=_str_list(data, "unit_types", where, UNIT_TYPES),
         include_unknown_region=_get(data, "include_unknown_region", bool, where, False),
     )
@@ -423,7 +439,7 @@ def _email(raw: Any) -> EmailConfig:
         digests.append(_digest(item, f"email.digests[{i}]", names))
     return EmailConfig(
         smtp=smtp,
-        from_addr=_get(data, "from", str, "email", required=True),
+        from_addr=_address(_get(data, "from", str, "email", required=True), "email.from"),
         digests=tuple(digests),
     )
 
@@ -434,11 +450,14 @@ def _digest(raw: Any, where: str, names: set) -> Digest:
     if name in names:
         raise ConfigError(f"config: {where}.name: duplicate digest name '{name}'")
     names.add(name)
-    to = _str_list(data, "to", where)
+    to = tuple(_address(a, f"{where}.to") for a in _str_list(data, "to", where))
     if not to:
         raise ConfigError(f"config: {where}.to: at least one recipient is required")
     tz = _get(data, "timezone", str, where, DEFAULT_TIMEZONE)
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # digests only: a poll never needs it
+    # Digests only (cron loads APScheduler's trigger): a config without them never pays for it.
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from bot import cron
 
     try:
         ZoneInfo(tz)
@@ -446,12 +465,8 @@ def _digest(raw: Any, where: str, names: set) -> Digest:
         raise ConfigError(f"config: {where}.timezone: unknown time zone '{tz}'") from None
     schedule = str(_get(data, "schedule", str, where, "0 8 * * 1")).strip()
     if schedule != "immediate":
-        from bot.digest import cron_trigger  # standard crontab weekdays (0/7 = Sunday)
-
         try:
-            trigger = cron_trigger(schedule, tz)
-            if trigger.get_next_fire_time(None, datetime.now(ZoneInfo(tz))) is None:
-                raise ValueError("it never fires")
+            cron.check(schedule, tz)
         except ValueError as e:
             raise ConfigError(f"config: {where}.schedule: not a valid cron expression ({e})") from None
     return Digest(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 import logging
 import re
-from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from bot.dates import iso_date, parse_date
 from bot.errors import InputError
 from bot.html_text import FURNITURE_HINT, article_root, block_text
 from bot.models import Page
@@ -24,8 +24,6 @@ logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 _LITTLE = 250
 _DATE_META = ("article:published_time", "og:published_time", "govuk:first-published-at",
               "dc.date", "dcterms.date", "date", "pubdate")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-           "october", "november", "december")
 # "Published 9 July 2021", "Published:\n14 March 2024" in a page's metadata block.
 _LABELLED_DATE = re.compile(
     r"\b(?:published|posted|first\s+published|date)\b\s*:?\s*(?:on\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+"
@@ -173,11 +171,11 @@ def _meta_date(tree) -> str | None:
     for name in _DATE_META:
         for attr in ("property", "name"):
             for content in tree.xpath(f"//meta[@{attr}=$n]/@content", n=name)[:1]:
-                if re.match(r"\d{4}-\d{2}-\d{2}", content):
-                    return content[:10]
+                if re.match(r"\d{4}-\d{2}-\d{2}", content) and parse_date(content):
+                    return parse_date(content)
     for stamp in tree.xpath("//time/@datetime"):
-        if re.match(r"\d{4}-\d{2}-\d{2}", stamp):
-            return stamp[:10]
+        if re.match(r"\d{4}-\d{2}-\d{2}", stamp) and parse_date(stamp):
+            return parse_date(stamp)
     for block in tree.xpath("//*[@class]"):
         if any(re.search(r"meta|date|published|byline", c, re.I) for c in block.get("class").split()):
             found = _labelled_date("\n".join(s.strip() for s in block.xpath(".//text()") if s.strip()))
@@ -189,24 +187,24 @@ def _meta_date(tree) -> str | None:
 def _labelled_date(text: str) -> str | None:
     """'Published 9 July 2021' as '2021-07-09'; None unless the month is written out."""
     for m in _LABELLED_DATE.finditer(text):
-        month = next((i for i, name in enumerate(_MONTHS, 1) if name.startswith(m.group(2).casefold())), 0)
-        if len(m.group(2)) >= 3 and month:
-            try:
-                return date(int(m.group(3)), month, int(m.group(1))).isoformat()
-            except ValueError:
-                continue
+        found = iso_date(m.group(1), m.group(2), m.group(3))  # (None for 'Ma' or 31 June)
+        if found:
+            return found
     return None
 
 
 def pdf_to_page(data: bytes, url: str = "") -> Page:
     """The text layer of a PDF report (pypdf); a PDF without one is an error, not an empty text."""
     from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError, WrongPasswordError
 
     try:
         reader = PdfReader(io.BytesIO(data))
         text = "\n".join((page.extract_text() or "") for page in reader.pages)
     except Exception as e:  # noqa: BLE001 (pypdf raises many kinds on damaged or encrypted files)
-        kind = "encrypted" if "crypt" in str(e).casefold() else e.__class__.__name__
+        # Decided by type: a password we do not have, or a cipher the crypto library lacks.
+        encrypted = isinstance(e, (FileNotDecryptedError, WrongPasswordError, DependencyError))
+        kind = "encrypted" if encrypted else e.__class__.__name__
         raise InputError(f"{url or 'PDF'}: not a readable PDF ({kind})") from None
     if not text.strip():
         raise InputError(f"{url or 'PDF'}: the PDF has no text layer (a scan?); nothing to read")
@@ -221,13 +219,31 @@ def bytes_to_page(data: bytes, url: str, content_type: str = "") -> Page:
         return pdf_to_page(data, url)
     if not data.strip():
         raise InputError(f"{url}: empty document")
-    if b"\x00" in data[:4096]:
+    if _looks_binary(data[:4096]):
         raise InputError(f"{url}: binary file, not text, HTML or PDF")
     text = _decode(data)
     head = text[:2048].casefold()
     if "html" in ctype or name.endswith((".html", ".htm")) or "<html" in head or "<!doctype html" in head:
         return html_to_page(text, url)
     return Page(url=url, text=text, kind="text")
+
+
+# Bytes that text never holds: C0 controls other than tab, newlines, form feed and escape; DEL.
+_NOT_TEXT = bytes(sorted(set(range(32)) - {8, 9, 10, 12, 13, 27}) + [127])
+
+
+def _looks_binary(head: bytes) -> bool:
+    """True for an image, archive or other binary: a NUL, or more than 1 byte in 100 that text never has."""
+    if b"\x00" in head:
+        return True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if e.start < len(head) - 3:  # (not just a character cut in two at the end of the sample)
+            # Not UTF-8: cp1252 text is still mostly ASCII; random bytes are half high bytes.
+            if sum(b >= 0x80 for b in head) > len(head) * 0.3:
+                return True
+    return sum(b in _NOT_TEXT for b in head) > len(head) / 100
 
 
 def _decode(data: bytes) -> str:

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.config import Config, SourceConfig
+from bot.config import Config, PollConfig, SourceConfig
 from bot.fetch import Fetcher
 from bot.pipeline import CycleReport, run_cycle
 from bot.history import Store
@@ -86,8 +86,9 @@ def demo_config(base: str, state_dir: Path) -> Config:
                      url=f"{base}/news/england/south_yorkshire/rss.xml", keywords=("probation",)),
     )
     # The samples are dated November 2026; a long max age lets them alert whenever the demo runs.
+    # One loopback server for every sample: no politeness delay is owed to it.
     return Config(path=None, state_dir=state_dir, user_agent="hmip-bot-demo/1.0",
-                  alert_max_age_days=36500, sources=sources)
+                  alert_max_age_days=36500, sources=sources, poll=PollConfig(min_interval_seconds=0))
 
 
 def run_demo(state_dir: Path | None = None) -> list[CycleReport]:

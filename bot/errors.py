@@ -32,7 +32,21 @@ class StateLocked(BotError):
 
 
 class SourceError(BotError):
-    """A source or page could not be fetched or parsed (the run goes on with the rest)."""
+    """A source or page could not be fetched or parsed (the run goes on with the rest).
+
+    `status`: the HTTP status that answered, if one did; `transient`: worth trying again later
+    (a timeout, a 5xx, a 429), as opposed to an answer (a 404, a host that does not exist).
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, transient: bool = False):
+        super().__init__(message)
+        self.status = status
+        self.transient = transient
+
+    @property
+    def gone(self) -> bool:
+        """The server says the page is not there (404 Not Found, 410 Gone)."""
+        return self.status in (404, 410)
 
 
 class DeliveryError(BotError):

@@ -1,16 +1,21 @@
-"""We own HTTP: one session, a timeout, a byte cap, polite retries and conditional GET."""
+"""We own HTTP: one session, a timeout, a byte cap, polite retries and conditional GET.
+
+Retries are urllib3's `Retry` under the requests session (backoff, `Retry-After`, which statuses
+and errors to try again); what it cannot do stays here: the least time between two requests to
+one host, the byte cap and the body deadline.
+"""
 
 from __future__ import annotations
 
-import email.utils
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
-import urllib3.exceptions
+import urllib3.exceptions as u3
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from bot.errors import SourceError
 
@@ -35,13 +40,47 @@ class Response:
     not_modified: bool = False
 
 
-class _Retryable(Exception):
-    """A failure worth another attempt: connection error, timeout, 429 or 5xx."""
+# Statuses worth another try: rate limits and server errors. Anything else is the answer.
+RETRY_STATUSES = frozenset({429} | set(range(500, 600)))
 
-    def __init__(self, reason: str, retry_after: float | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
+
+class _Retry(Retry):
+    """urllib3's Retry, with what it lacks for us (see below)."""
+
+    # Added: a name that does not resolve is not tried again; exponential backoff from the first
+    # retry (urllib3 retries the first at once); a cap on Retry-After; an injectable sleep, which
+    # tests record; and a count of the attempts made, for the error message.
+
+    def __init__(self, *args, sleep=time.sleep, max_retry_after: float = 60.0, attempts=None, **kw):
+        super().__init__(*args, **kw)
+        self._sleep, self._max_retry_after = sleep, max_retry_after
+        self._attempts = attempts if attempts is not None else [0]
+
+    def new(self, **kw) -> _Retry:
+        retry = super().new(**kw)  # urllib3 copies the counters; we carry our own settings along
+        retry._sleep, retry._max_retry_after, retry._attempts = self._sleep, self._max_retry_after, self._attempts
+        return retry
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        self._attempts[0] = len(self.history) + 1
+        if isinstance(error, u3.NameResolutionError):
+            # DNS says no such host: asking again in a second will not change its mind.
+            raise u3.MaxRetryError(_pool, url, error) from error
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+    def get_backoff_time(self) -> float:
+        return min(self.backoff_factor * 2 ** (len(self.history) - 1), self.backoff_max) if self.history else 0.0
+
+    def sleep(self, response=None) -> None:
+        wait = None
+        if response is not None and self.respect_retry_after_header:
+            try:
+                wait = self.get_retry_after(response)
+            except u3.InvalidHeader:
+                wait = None  # a Retry-After we cannot read: fall back to our backoff
+        wait = self.get_backoff_time() if wait is None else min(max(wait, 0.0), self._max_retry_after)
+        if wait > 0:
+            self._sleep(wait)
 
 
 def safe_url(url: str) -> str:
@@ -76,17 +115,20 @@ class Fetcher:
         self.max_bytes = max_bytes
         self.cache = cache
         self.min_interval = min_interval
-        # `retries` counts attempts in all: 3 means one try and two retries.
-        self.retries = max(1, retries)
-        self.backoff = backoff
+        self.retries = max(1, retries)  # attempts in all: 3 means one try and two retries
         self.max_redirects = max_redirects
-        self.max_retry_after = max_retry_after
         self._sleep = sleep
         self._last_request: dict[str, float] = {}
+        self._attempts = [0]
         # Building a Session does no I/O; connections open on the first get().
         self.session = requests.Session()
         self.session.headers["User-Agent"] = user_agent
         self.session.max_redirects = max_redirects
+        retry = _Retry(total=self.retries - 1, redirect=False, status_forcelist=RETRY_STATUSES,
+                       allowed_methods={"GET"}, backoff_factor=backoff, raise_on_status=False,
+                       sleep=sleep, max_retry_after=max_retry_after, attempts=self._attempts)
+        for scheme in ("http://", "https://"):
+            self.session.mount(scheme, HTTPAdapter(max_retries=retry))
 
     @classmethod
     def from_config(cls, config: Config, cache=None) -> Fetcher:
@@ -113,22 +155,17 @@ class Fetcher:
         """GET `url`, retrying transient failures; raises SourceError on failure."""
         host = self._check_url(url)
         headers = self._validators(url) if conditional else {}
-        delay, reason = 0.0, ""
-        for attempt in range(1, self.retries + 1):
-            self._wait_turn(host, delay)
-            try:
-                response = self._once(url, headers)
-            except _Retryable as e:
-                reason = e.reason
-                delay = e.retry_after if e.retry_after is not None else self.backoff * 2 ** (attempt - 1)
-                continue
-            if conditional and self.cache is not None and not response.not_modified:
-                self.cache.set_validators(
-                    url, response.headers.get("etag"), response.headers.get("last-modified")
-                )
-            return response
-        tries = f"{self.retries} attempts" if self.retries > 1 else "1 attempt"
-        raise SourceError(f"GET {safe_url(url)}: {reason} after {tries}")
+        self._wait_turn(host)
+        self._attempts[0] = 0
+        response = self._once(url, headers)
+        if conditional and self.cache is not None and not response.not_modified:
+            self.cache.set_validators(url, response.headers.get("etag"), response.headers.get("last-modified"))
+        return response
+
+    def _tries(self) -> str:
+        """' after 3 attempts' when urllib3 tried more than once, else ''."""
+        n = max(1, self._attempts[0])
+        return f" after {n} attempts" if n > 1 else ""
 
     def _check_url(self, url: str) -> str:
         """The URL's host; only http(s) URLs with a host may be fetched."""
@@ -152,28 +189,27 @@ class Fetcher:
             headers["If-Modified-Since"] = stored["last_modified"]
         return headers
 
-    def _wait_turn(self, host: str, at_least: float) -> None:
-        """Sleep for the retry delay and so that `host` sees one request per min_interval."""
+    def _wait_turn(self, host: str) -> None:
+        """Sleep so that `host` sees at most one request per min_interval (urllib3 cannot)."""
         last = self._last_request.get(host)
-        polite = self.min_interval - (time.monotonic() - last) if last is not None else 0.0
-        wait = max(at_least, polite)
+        wait = self.min_interval - (time.monotonic() - last) if last is not None else 0.0
         if wait > 0:
             self._sleep(wait)
         self._last_request[host] = time.monotonic()
 
     def _once(self, url: str, headers: dict[str, str]) -> Response:
-        """One attempt; raises _Retryable for transient failures, SourceError for others."""
+        """The request, with urllib3's retries inside it; every failure a SourceError."""
         where = f"GET {safe_url(url)}"
         try:
             r = self.session.get(url, headers=headers, timeout=self.timeout, stream=True)
         except requests.TooManyRedirects:
             raise SourceError(f"{where}: too many redirects (more than {self.max_redirects})") from None
-        except requests.Timeout:
-            raise _Retryable(f"timed out after {self.timeout:g}s") from None
-        except requests.ConnectionError as e:
-            raise _Retryable(_connection_reason(e)) from None
         except requests.RequestException as e:
-            raise SourceError(f"{where}: {type(e).__name__}") from None
+            reason, transient = _failure(e, self.timeout)
+            if isinstance(_cause(e), u3.NameResolutionError):
+                self._last_request.pop(_host(url), None)  # nothing reached that host: no wait owed
+            raise SourceError(f"{where}: {reason}{self._tries() if transient else ''}",
+                              transient=transient) from None
         except (ValueError, UnicodeError) as e:  # urllib3 and idna reject some URLs directly
             raise SourceError(f"{where}: invalid URL ({type(e).__name__})") from None
         with r:
@@ -188,19 +224,20 @@ class Fetcher:
             # source on this host, instead of being closed and opened again (a TLS handshake).
             r.content  # noqa: B018
             return Response(url=r.url, status=status, body=b"", headers=headers, not_modified=True)
-        if status == 429 or status >= 500:
-            raise _Retryable(f"HTTP {status}", self._retry_after(headers.get("retry-after")))
         if not 200 <= status < 300:
-            raise SourceError(f"{where}: HTTP {status}")
+            tries = self._tries() if status in RETRY_STATUSES else ""
+            raise SourceError(f"{where}: HTTP {status}{tries}", status=status, transient=status in RETRY_STATUSES)
         body = self._read(r, where)
         return Response(url=r.url, status=status, body=body, headers=headers)
 
     def _read(self, r: requests.Response, where: str) -> bytes:
         """The body, stopping as soon as it passes max_bytes or the body deadline."""
-        too_big = SourceError(f"{where}: response larger than {self.max_bytes} bytes")
+        too_big = SourceError(f"{where}: response larger than {self.max_bytes} bytes", status=r.status_code)
         declared = r.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise too_big  # refuse before downloading a byte of it
+        # A server that drips a byte just inside each read timeout would otherwise never time
+        # out, so the whole body must arrive within a few timeouts.
         allowed = self.timeout * _BODY_DEADLINE_FACTOR
         deadline = time.monotonic() + allowed
         chunks, size = [], 0
@@ -210,41 +247,41 @@ class Fetcher:
                 if size > self.max_bytes:
                     raise too_big
                 if time.monotonic() > deadline:
-                    raise _Retryable(f"timed out after {allowed:g}s reading the body")
+                    raise SourceError(f"{where}: timed out after {allowed:g}s reading the body", transient=True)
                 chunks.append(chunk)
         except requests.RequestException as e:
-            if e.args and isinstance(e.args[0], urllib3.exceptions.ReadTimeoutError):
-                raise _Retryable(f"timed out after {self.timeout:g}s") from None
-            raise _Retryable(f"connection broken while reading ({type(e).__name__})") from None
+            reason, _ = _failure(e, self.timeout)
+            raise SourceError(f"{where}: {reason} while reading the body", transient=True) from None
         return b"".join(chunks)
 
-    def _retry_after(self, value: str | None) -> float | None:
-        """Seconds to wait from a Retry-After header (seconds or HTTP date), capped."""
-        if not value:
-            return None
-        value = value.strip()
-        if value.isdigit():
-            seconds = float(value)
-        else:
-            try:
-                when = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError):
-                return None
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=timezone.utc)
-            seconds = (when - datetime.now(timezone.utc)).total_seconds()
-        return min(max(seconds, 0.0), self.max_retry_after)
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
 
 
-def _connection_reason(e: requests.ConnectionError) -> str:
-    """A short, credential-free reason for a connection failure."""
-    text = repr(e)
-    if "NameResolution" in text or "Name or service not known" in text:
-        return "host not found"
-    if "Connection refused" in text or "ConnectionRefused" in text:
-        return "connection refused"
-    if "SSL" in text:
-        return "TLS error"
-    if "RemoteDisconnected" in text or "ConnectionReset" in text:
-        return "connection closed by the server"
-    return "connection failed"
+def _cause(e: requests.RequestException):
+    """The urllib3 error under a requests error (MaxRetryError holds the last attempt's)."""
+    cause = e.args[0] if e.args else None
+    return getattr(cause, "reason", cause)
+
+
+def _failure(e: requests.RequestException, timeout: float) -> tuple[str, bool]:
+    """A short, credential-free reason for a failed request, and whether it is worth retrying later.
+
+    Decided by the exception types urllib3 wraps, never by their text.
+    """
+    cause = _cause(e)
+    if isinstance(cause, u3.NameResolutionError):
+        return "host not found", False
+    if isinstance(cause, u3.NewConnectionError):  # (a subclass of urllib3's timeout errors)
+        refused = isinstance(cause.__cause__ or cause.__context__, ConnectionRefusedError)
+        return ("connection refused" if refused else "connection failed"), True
+    if isinstance(e, requests.Timeout) or isinstance(cause, (u3.TimeoutError, TimeoutError)):
+        return f"timed out after {timeout:g}s", True
+    if isinstance(e, requests.exceptions.SSLError) or isinstance(cause, u3.SSLError):
+        return "TLS error", False
+    if isinstance(cause, u3.ProtocolError) or isinstance(e, requests.exceptions.ChunkedEncodingError):
+        return "connection closed by the server", True
+    if isinstance(e, requests.ConnectionError):
+        return "connection failed", True
+    return type(e).__name__, False

@@ -22,9 +22,10 @@ def _parse(value: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
-def last_success(store: Store) -> datetime | None:
-    """The latest time any source was polled successfully, or None."""
-    times = [_parse(s.get("last_success")) for s in store.source_statuses()]
+def last_success(store: Store, names: set[str] | None = None) -> datetime | None:
+    """The latest time any source (of `names`, if given) was polled successfully, or None."""
+    times = [_parse(s.get("last_success")) for s in store.source_statuses()
+             if names is None or s.get("source") in names]
     return max((t for t in times if t is not None), default=None)
 
 
@@ -38,9 +39,10 @@ def check_health(config: Config, store: Store, now: datetime | None = None) -> t
     now = now or datetime.now(timezone.utc)
     interval = timedelta(minutes=config.poll.interval_minutes)
     limit = STALE_INTERVALS * interval
-    last = last_success(store)
+    # A source removed from the config no longer says anything about the bot's health.
+    last = last_success(store, {source.name for source in config.sources})
     if last is None:
-        return False, f"unhealthy: no successful poll recorded in {config.state_dir}"
+        return False, f"unhealthy: no successful poll of a configured source recorded in {config.state_dir}"
     age = now - last
     planned = next_poll(store)
     hint = ""
@@ -54,6 +56,8 @@ def check_health(config: Config, store: Store, now: datetime | None = None) -> t
 
 def check(config: Config, now: datetime | None = None) -> tuple[bool, str]:
     """check_health on the state read without the lock (so it works while a poll runs)."""
+    if not config.state_dir.is_dir():
+        return False, f"unhealthy: {config.state_dir} does not exist (no poll has run with this config)"
     with Store(config.state_dir, lock=False) as store:
         return check_health(config, store, now)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
@@ -14,8 +13,9 @@ from bot.fetch import Fetcher
 from bot.history import Store
 from bot.identity import display_url
 from bot.models import Alert, Extraction, Item, UnitRating
-from bot.notify import DeliveryReport, Notifier, build_notifiers
-from bot.sources import SOURCE_TYPES
+from bot.notify import DeliveryReport, Notifier
+from bot.notify.channels import build_notifiers
+from bot.sources import build_source
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ def _send_digests(config, store, notifiers, report, now):
 
 def _poll_source(config, source_config, store, fetcher, cache, report, now) -> None:
     """List one source's items into the pending queue; a failure is one line, and we go on."""
-    source = SOURCE_TYPES[source_config.type](source_config)
+    source = build_source(source_config)
     report.sources_polled += 1
     try:
         items = source.poll(fetcher)
@@ -235,14 +235,14 @@ def _read_item(config, store, fetcher, notifiers, item: Item, report, now) -> No
 # A page that cannot be read is tried again on later runs, but not for ever: a 404/410 or an
 # unreadable document (a PDF without text) is given up at once, anything else after 5 tries.
 MAX_ITEM_ATTEMPTS = 5
-_GONE = re.compile(r"HTTP (?:404|410)\b")
 
 
 def _item_failed(store, item: Item, error: BotError, report: CycleReport) -> None:
     """Keep the item for the next run, or give it up (reported once) when it can never be read."""
     pending = next((p for p in store.pending_items() if p["key"] == item.key), None)
     attempts = (pending["attempts"] if pending else 0) + 1
-    hopeless = isinstance(error, InputError) or _GONE.search(str(error)) or attempts >= MAX_ITEM_ATTEMPTS
+    gone = isinstance(error, SourceError) and error.gone
+    hopeless = isinstance(error, InputError) or gone or attempts >= MAX_ITEM_ATTEMPTS
     if hopeless:
         message = f"item: {error} (giving up after {attempts} attempt{'s' if attempts > 1 else ''})"
         store.mark_seen(item.key, source=item.source, url=item.url, published=None)

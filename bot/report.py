@@ -50,6 +50,7 @@ def history_table(rows: list[dict]) -> str:
 def status_data(config, now: datetime | None = None) -> dict:
     """Per source: last poll/success/error; pending deliveries and items; digests' next run."""
     now = now or datetime.now(timezone.utc)
+    exists = config.state_dir.is_dir()  # a read-only Store creates nothing: say why it is empty
     store = _open(config.state_dir)
     try:
         known = {s["source"]: s for s in store.source_statuses()}
@@ -57,6 +58,8 @@ def status_data(config, now: datetime | None = None) -> dict:
                                                          if k != "source"}} for s in config.sources]
         outbox = store.outbox_entries()
         data = {
+            "state_dir": str(config.state_dir),
+            "state_exists": exists,
             "sources": sources,
             "pending_deliveries": [_delivery(e) for e in store.pending()],
             "failed_deliveries": [_delivery(e) for e in outbox if e.get("permanent")],
@@ -94,7 +97,11 @@ def _schedule_info(store) -> dict:
 
 def status_text(data: dict) -> str:
     """`status` for people."""
-    lines = ["Sources:"]
+    lines = []
+    if not data.get("state_exists", True):
+        lines.append(f"State: {data['state_dir']} does not exist yet (no run has used this config; "
+                     f"the first `run` or `serve` creates it)")
+    lines.append("Sources:")
     for s in data["sources"]:
         state = "never polled" if not s.get("last_poll") else (
             f"last poll {s['last_poll']}, last success {s.get('last_success') or 'never'}")

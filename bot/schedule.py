@@ -9,15 +9,14 @@ import signal
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES
 from apscheduler.executors.base import BaseExecutor, run_job
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Config
+from bot.cron import cron_trigger
 from bot.errors import BotError, StateLocked
 from bot.health import NEXT_POLL_META, SERVE_META
 from bot.history import Store, iso
@@ -112,6 +111,9 @@ class Server:
         log.info("serve: polling %d sources every %s, %d digest schedules (pid %d)",
                  len(self.config.sources), _duration(self.interval),
                  len(self.scheduler.get_jobs()) - 1, os.getpid())
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("digest:") and job.next_run_time is not None:
+                log.info("serve: %s next at %s", job.name, job.next_run_time.strftime("%A %Y-%m-%d %H:%M %Z"))
 
     def add_jobs(self) -> None:
         """The poll, due now and then every interval (plus jitter), and each scheduled digest."""
@@ -124,7 +126,7 @@ class Server:
         for digest in self.config.email.digests if self.config.email else ():
             if digest.schedule == "immediate":
                 continue  # sent after each poll by the pipeline
-            trigger = CronTrigger.from_crontab(digest.schedule, timezone=ZoneInfo(digest.timezone))
+            trigger = cron_trigger(digest.schedule, digest.timezone)  # crontab weekdays: 0/7 = Sunday
             self.scheduler.add_job(self.send_digest, trigger, args=[digest.name],
                                    id=f"digest:{digest.name}", name=f"digest {digest.name}",
                                    **JOB_DEFAULTS)
@@ -168,7 +170,7 @@ class Server:
 
     def send_digest(self, name: str) -> None:
         """Send digest `name` if it is due (its cron time has come since it was last sent)."""
-        from bot.digest import send_due_digests
+        from bot.notify.email import send_due_digests
 
         result = self._locked(f"digest:{name}",
                               lambda store: send_due_digests(self.config, store, name=name))
@@ -195,7 +197,7 @@ class Server:
 
     def _notifiers(self) -> list:
         """The configured channels; with neither Slack nor email, stdout (as `run` prints)."""
-        from bot.notify import build_notifiers
+        from bot.notify.channels import build_notifiers
         from bot.notify.stdout import StdoutNotifier
 
         return build_notifiers(self.config) or [StdoutNotifier()]

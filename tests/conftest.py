@@ -216,6 +216,8 @@ class PipelineWorld:
         if route.status == 200 and self._not_modified(request.headers, headers):
             kept = {k: v for k, v in headers.items() if k in ("ETag", "Last-Modified")}
             return _WerkzeugResponse(status=304, headers=kept)
+        if route.status >= 500:
+            headers["Retry-After"] = "0"  # the fetcher's retries stay, minus their backoff waits
         return _WerkzeugResponse(body, status=route.status, headers=headers)
 
     @staticmethod

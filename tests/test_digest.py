@@ -7,11 +7,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.config import Config, Digest, EmailConfig
-from bot.digest import cron_trigger, digest_statuses, is_due, next_due, send_due_digests
+from bot.cron import cron_trigger
+from bot.digest import digest_statuses, is_due, next_due
 from bot.errors import ConfigError
 from bot.history import Store
 from bot.models import Alert, UnitRating
-from bot.notify.email import EmailNotifier
+from bot.notify.email import EmailNotifier, send_due_digests
 
 
 def utc(*args) -> datetime:

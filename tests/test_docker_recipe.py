@@ -171,7 +171,9 @@ def test_the_docker_recipe_installs_and_runs_as_a_non_root_user(build_dir):
         os.chown(volume, uid, gid)
         os.chown(home, uid, gid)
     # The mounted config: the default state_dir (state, next to it) is the volume.
-    (app / "config.yaml").write_text("poll:\n  interval_minutes: 30\nsources: []\n")
+    # Its one source has the demo's name: `status --check` counts only sources in the config.
+    (app / "config.yaml").write_text("poll:\n  interval_minutes: 30\nsources:\n"
+                                     "  - {name: hmi-probation-news, type: feed, url: 'http://127.0.0.1:9/feed/'}\n")
     for path in (app, *app.rglob("*")):  # root-owned and read-only to the user, like /app
         assert not path.stat().st_mode & stat.S_IWOTH
     (app / "state").symlink_to(volume)

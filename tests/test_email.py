@@ -12,10 +12,11 @@ import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from bot.config import Config, Digest, EmailConfig
-from bot.digest import send_due_digests
+from bot.notify.email import send_due_digests
 from bot.history import Store
 from bot.models import Alert, UnitRating
-from bot.notify.email import EmailNotifier, open_smtp, render_digest
+from bot.notify.email import EmailNotifier, open_smtp
+from bot.notify.email_format import render_digest
 
 FROM = "Probation alerts <alerts@example.org>"
 MONDAY_0800_BST = datetime(2026, 3, 30, 7, 0, tzinfo=timezone.utc)

@@ -70,7 +70,7 @@ def test_a_page_that_keeps_failing_is_given_up_after_five_tries(httpserver, tmp_
 def test_state_folder_that_cannot_be_used_is_one_line_exit_2(tmp_path, capsys):
     (tmp_path / "state").write_text("a file, not a folder")
     cfg = tmp_path / "config.yaml"
-    cfg.write_text("state_dir: state\nsources: []\n")
+    cfg.write_text("state_dir: state\nsources: [{name: a, type: feed, url: 'http://127.0.0.1:9/'}]\n")
     assert main(["run", "--config", str(cfg)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "cannot open the state folder" in err[0] and "Traceback" not in err[0]
@@ -90,7 +90,8 @@ def test_values_out_of_range_name_their_key(tmp_path, yaml_text, key):
 
 
 def test_a_digest_schedule_that_never_fires_is_refused(tmp_path):
-    raw = {"email": {"smtp": {"host": "localhost"}, "from": "a@example.org",
+    raw = {"sources": [{"name": "a", "type": "feed", "url": "http://127.0.0.1:9/"}],
+           "email": {"smtp": {"host": "localhost"}, "from": "a@example.org",
                      "digests": [{"name": "never", "to": ["b@example.org"], "schedule": "0 8 31 2 *"}]}}
     with pytest.raises(ConfigError, match=r"email.digests\[0\].schedule: .*never fires"):
         parse_config(raw, base_dir=tmp_path)

@@ -94,6 +94,8 @@ class World:
         else:
             body, ctype, status = b"not found", "text/plain", 404
         h.send_response(status)
+        if status >= 500:
+            h.send_header("Retry-After", "0")  # retries without backoff waits: not what these tests are about
         h.send_header("Content-Type", ctype)
         h.send_header("Content-Length", str(len(body)))
         h.end_headers()
@@ -113,7 +115,7 @@ def world():
 
 def write_config(tmp_path: Path, world: World, extra: str = "", **poll) -> Path:
     """A config polling the world every 0.6 s (0.01 minutes), no jitter, state in tmp_path."""
-    poll = {"interval_minutes": 0.01, "jitter_seconds": 0, "timeout_seconds": 10, **poll}
+    poll = {"interval_minutes": 0.01, "jitter_seconds": 0, "timeout_seconds": 10, "min_interval_seconds": 0, **poll}
     lines = [f"  {k}: {v}" for k, v in poll.items()]
     path = tmp_path / "config.yaml"
     # baseline: false: directions as the invented world tells them, not the real record's.
@@ -281,9 +283,16 @@ def test_failing_source_is_reported_once_and_its_recovery_once(tmp_path, world, 
 # --- the health check and the scheduler's set-up, in process ------------------------------------
 
 
+SOURCES = """sources:
+  - {name: a, type: feed, url: "http://127.0.0.1:9/a.xml"}
+  - {name: b, type: feed, url: "http://127.0.0.1:9/b.xml"}
+"""
+
+
 def _config(tmp_path: Path, text: str):
+    """A config of `text` with sources a and b (a config needs at least one)."""
     path = tmp_path / "config.yaml"
-    path.write_text(text)
+    path.write_text(text + SOURCES)
     return load_config(path)
 
 

@@ -525,3 +525,20 @@ def test_construction_does_no_io_and_an_empty_outbox_makes_no_calls(store):
                                   subscriptions=(Subscription(channel="#a"),)))
     report = n.deliver(store)
     assert report.ok and report.sent == 0
+
+
+def test_slack_sdk_retries_an_unreachable_slack_once_and_a_timeout_not_at_all(slack_api, store):
+    # Issue 12 §4: slack-sdk's retry handlers, narrowed so that nothing is ever posted twice.
+    sleeps = []
+    down = SlackNotifier(SlackConfig(token=TOKEN, base_url=closed_port_url(),
+                                     subscriptions=(Subscription(channel="#probation-alerts"),)),
+                         sleep=sleeps.append, timeout=2)
+    down.queue([make_alert()], store)
+    assert down.deliver(store).failures[0].startswith("slack #probation-alerts: cannot reach Slack")
+    assert sleeps == [1.0]  # the request never left: one more try after a second
+
+    slack_api.fail("chat.postMessage", "hang", retry_after=0.6)
+    sleeps.clear()
+    n = SlackNotifier(slack_config(slack_api), sleep=sleeps.append, timeout=0.2)
+    n.deliver(store)
+    assert sleeps == []  # sent but unanswered: checked in the channel next run, never re-sent blind

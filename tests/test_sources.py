@@ -12,7 +12,7 @@ from bot.config import SourceConfig, parse_config
 from bot.errors import ConfigError, SourceError
 from bot.fetch import Fetcher
 from bot.identity import canonical_url
-from bot.sources import SOURCE_TYPES, FeedSource
+from bot.sources import SOURCE_TYPES, FeedSource, build_sources
 from bot.sources.govuk_search import GovukSearchSource
 from bot.sources.html_index import HtmlIndexSource
 
@@ -220,7 +220,10 @@ def test_registry_lists_every_type_with_a_one_line_description():
 
 
 def _config(source: dict):
-    return parse_config({"sources": [source]}, base_dir=Path("."))
+    """Load a config with one source and build its sources, as `run` does before polling."""
+    config = parse_config({"sources": [source]}, base_dir=Path("."))
+    build_sources(config.sources)
+    return config
 
 
 def test_config_accepts_html_index_selectors():

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
+from bot.dates import iso_date
 from bot.extract.text import MONTHS, RATING_WORDS, Sentence, canonical_rating, is_boilerplate
 from bot.extract.units import find_mentions
 
@@ -127,7 +127,6 @@ def _numbered_list(text: str) -> int | None:
 
 # --- publication date -----------------------------------------------------------------------
 
-_MON = {m[:3].casefold(): i + 1 for i, m in enumerate(MONTHS.split("|"))}
 _DMY = rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+((?:{MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)\s+(\d{{4}})"
 _WHEN = r"(?:\d{1,2}[:.]\d{2}\s*(?:am|pm)?,?\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 _PUBLISHED = [
@@ -163,17 +162,9 @@ def _is_aside(text: str, pos: int) -> bool:
 
 
 def _iso(groups: tuple, *, numeric: bool, ymd: bool = False) -> str | None:
-    try:
-        if ymd:
-            y, mo, d = (int(g) for g in groups)
-        elif numeric:
-            d, mo, y = (int(g) for g in groups)  # UK pages write dates day first
-        else:
-            d, y = int(groups[0]), int(groups[2])
-            mo = _MON[groups[1][:3].casefold()]
-        return date(y, mo, d).isoformat()
-    except (ValueError, KeyError):
-        return None
+    # UK pages write numeric dates day first; bot.dates turns the parts into a date.
+    d, mo, y = (groups[2], groups[1], groups[0]) if ymd else groups
+    return iso_date(d, mo, y)
 
 
 # --- chief inspector ------------------------------------------------------------------------

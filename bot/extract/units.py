@@ -8,14 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-# The twelve Probation Service regions (the gazetteer's `region` column) and their short forms.
-REGIONS = (
-    "North East", "North West", "Yorkshire and the Humber", "Greater Manchester",
-    "East Midlands", "West Midlands", "East of England", "London", "South West",
-    "South Central", "Kent, Surrey and Sussex", "Wales",
-)
-_REGION_ALIASES = {"kss": "Kent, Surrey and Sussex", "yorkshire and humber": "Yorkshire and the Humber",
-                   "yorkshire & the humber": "Yorkshire and the Humber", "east of england": "East of England"}
+# The twelve Probation Service regions and their short forms live in one leaf module.
+from bot.regions import REGION_ALIASES as _REGION_ALIASES
+from bot.regions import REGIONS
 
 # Type words that end a unit's name, longest first so that "Youth Justice and Prevention
 # Service" wins over "Service".

@@ -1,4 +1,4 @@
-"""Notifiers: where alerts go. One module per channel, picked by the config section present."""
+"""Notifiers: where alerts go. One module per channel; `bot.notify.channels` builds them from the config."""
 
 from __future__ import annotations
 
@@ -40,17 +40,3 @@ class Notifier:
     def deliver(self, store, *, now=None) -> DeliveryReport:
         """Send (or retry) everything pending in the outbox; never raises for a delivery failure."""
         raise NotImplementedError
-
-
-def build_notifiers(config) -> list[Notifier]:
-    """The notifiers the config asks for (Slack, email), in that order."""
-    out: list[Notifier] = []
-    if config.slack is not None:
-        from bot.notify.slack import SlackNotifier
-
-        out.append(SlackNotifier(config.slack))
-    if config.email is not None:
-        from bot.notify.email import EmailNotifier
-
-        out.append(EmailNotifier(config.email))
-    return out

@@ -1,37 +1,25 @@
-"""Email digests: render a digest as a multipart message and hand it to an SMTP server."""
+"""Email digests: the notifier, a pass that sends the due ones, and the SMTP session."""
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import re
 import smtplib
 import socket
 import ssl
-import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from email.message import EmailMessage
-from email.utils import format_datetime, getaddresses, parseaddr
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
+from email.utils import getaddresses, parseaddr
+from pathlib import Path
 
-from bot.config import Digest, EmailConfig, SmtpConfig
-from bot.errors import DeliveryError
+from bot.config import Config, Digest, EmailConfig, SmtpConfig
+from bot.cron import as_utc
+from bot.digest import IMMEDIATE, fire_after, is_due, next_due, period_start, start_period
+from bot.errors import ConfigError, DeliveryError
 from bot.models import Alert
 from bot.notify import DeliveryReport, Notifier
-
-# Section order in a digest: the news people act on first.
-DIRECTION_ORDER = ("down", "up", "same", "new", None)
-_GROUPS = {  # direction: (section heading, subject word, accent colour)
-    "down": ("Rated lower", "down", "#b3261e"),
-    "up": ("Rated higher", "up", "#00703c"),
-    "same": ("Rating unchanged", "same", "#505a5f"),
-    "new": ("First inspection", "new", "#1d70b8"),
-    None: ("No earlier rating to compare", "unknown", "#505a5f"),
-}
-MAX_FINDINGS, MAX_LINKS = 2, 4
+from bot.notify.email_format import _one_line, local_time, render_digest, slug
+from bot.notify.filters import matches
 
 
 class EmailNotifier(Notifier):
@@ -50,15 +38,13 @@ class EmailNotifier(Notifier):
             # An update (a later source filled in the direction, added links) replaces the
             # unsent entry, or enters a digest whose filter it now passes; a mailed one is kept.
             for digest in self.config.digests:
-                if digest.matches(alert):
+                if matches(digest, alert):
                     store.queue_digest(digest.name, alert.event_id, alert.to_json())
                     count += 1
         return count
 
     def deliver(self, store, *, now: datetime | None = None) -> DeliveryReport:
         """Send the digests that are due (immediate ones: each pending event on its own)."""
-        from bot.digest import send_digests  # bot.digest renders and sends through this module
-
         report = send_digests(self.config, store, now=now, smtp_factory=self.smtp_factory)
         return DeliveryReport(sent=len(report.sent), failures=list(report.failures),
                               permanent=list(report.refused))
@@ -66,179 +52,161 @@ class EmailNotifier(Notifier):
 
 # --- rendering -----------------------------------------------------------------------
 
-@functools.cache
-def _templates():
-    """The digest templates, loaded with the first digest: a poll with nothing to mail never needs jinja2."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    env = Environment(
-        loader=PackageLoader("bot.notify", "templates"),
-        # HTML is escaped everywhere: unit names and findings are scraped text.
-        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["wrap"] = lambda text, first, rest: textwrap.fill(
-        text, width=76, initial_indent=first, subsequent_indent=rest,
-        break_long_words=False, break_on_hyphens=False,  # a URL in a finding stays whole
-    )
-    return env
+# --- a pass over the digests ------------------------------------------------------
 
 
-def _one_line(text: str | None, limit: int = 300) -> str:
-    """Scraped text on one line: whitespace and control characters collapsed, length capped."""
-    text = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text or "").split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+@dataclass(frozen=True)
+class Preview:
+    """A message a dry run would have sent."""
+
+    digest: str
+    to: tuple[str, ...]
+    events: int
+    subject: str
+    text: str
+    html: str
+    html_path: Path | None = None
 
 
-def _long_date(value: str | None) -> str | None:
-    """'2024-11-15' → '15 November 2024'; anything else as it was."""
+@dataclass
+class DigestReport:
+    """What one pass over the digests did; each list holds one-line messages."""
+
+    sent: list[tuple[str, int, tuple[str, ...]]] = field(default_factory=list)  # (digest, events, to)
+    skipped: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # the digest stays pending: retried next run
+    refused: list[str] = field(default_factory=list)  # one recipient refused (5xx): not retried
+    previews: list[Preview] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.refused
+
+    def lines(self) -> list[str]:
+        """The report for people, one line per fact."""
+        out = []
+        for name, n, to in self.sent:
+            what = f"{n} event{'s' if n != 1 else ''}" if n else "an empty digest"
+            out.append(f"email {name}: sent {what} to {', '.join(to)}")
+        for p in self.previews:
+            where = f"; HTML written to {p.html_path}" if p.html_path else ""
+            out.append(f"email {p.digest} (dry run): would send “{p.subject}” to {', '.join(p.to)}{where}")
+        return out + self.skipped + self.failures + self.refused
+
+
+@dataclass
+class _Pass:
+    """One pass over the digests: its settings and the report it fills."""
+
+    email: EmailConfig
+    store: object
+    now: datetime
+    force: bool
+    dry_run: bool
+    smtp_factory: object
+    report: DigestReport = field(default_factory=DigestReport)
+
+
+def send_due_digests(config: Config, store, *, now: datetime | None = None, name: str | None = None,
+                     force: bool = False, dry_run: bool = False, html_out: Path | None = None,
+                     smtp_factory=None) -> DigestReport:
+    """Send the digests that are due (or only `name`; `force`: due or not); dry_run: render only."""
+    if config.email is None:
+        if name is not None:
+            raise ConfigError(f"email.digests: no digest named '{name}' (no email section)")
+        return DigestReport(skipped=["email: not configured"])
+    return send_digests(config.email, store, now=now, name=name, force=force, dry_run=dry_run,
+                        html_out=html_out, smtp_factory=smtp_factory)
+
+
+def send_digests(email: EmailConfig, store, *, now: datetime | None = None, name: str | None = None,
+                 force: bool = False, dry_run: bool = False, html_out: Path | None = None,
+                 smtp_factory=None) -> DigestReport:
+    """`send_due_digests` for the email section alone (what EmailNotifier.deliver calls)."""
+    digests = email.digests
+    if name is not None:
+        digests = tuple(d for d in digests if d.name == name)
+        if not digests:
+            raise ConfigError(f"email.digests: no digest named '{name}'")
+    run = _Pass(email, store, as_utc(now or datetime.now(timezone.utc)), force, dry_run, smtp_factory)
+    for digest in digests:
+        entries = store.digest_entries(digest.name)
+        with SmtpSender(email.smtp, smtp_factory) as sender:
+            if digest.schedule == IMMEDIATE:
+                _send_each(run, sender, digest, entries)
+            else:
+                _send_scheduled(run, sender, digest, entries)
+    if html_out is not None and run.report.previews:
+        run.report.previews = _write_html(run.report.previews, Path(html_out))
+    return run.report
+
+
+def _send_scheduled(run: _Pass, sender: SmtpSender, digest: Digest, entries: list[dict]) -> None:
+    """Send one scheduled digest of every pending entry, if it is due (or forced)."""
+    start = period_start(run.store, digest.name, entries)
+    if start is None:
+        start = run.now
+        if not run.dry_run:
+            start_period(run.store, digest.name, start)  # the first period starts now
+    if not run.force and not is_due(digest, start, run.now):
+        upcoming = next_due(digest, start, run.now)
+        when = local_time(upcoming, digest.timezone) if upcoming else "never (no future time matches)"
+        run.report.skipped.append(f"email {digest.name}: not due; next {when}")
+        return
+    if not entries and not digest.send_empty:
+        if not run.force and not run.dry_run:
+            start_period(run.store, digest.name, run.now)  # this slot passed: nothing to say
+        run.report.skipped.append(f"email {digest.name}: nothing new (send_empty is false)")
+        return
+    alerts = [Alert.from_json(e["alert"]) for e in entries]
+    _deliver(run, sender, digest, alerts, since=start)
+
+
+def _send_each(run: _Pass, sender: SmtpSender, digest: Digest, entries: list[dict]) -> None:
+    """An immediate digest: one email per pending event, each recorded as it is accepted."""
+    if not entries:
+        run.report.skipped.append(f"email {digest.name}: nothing pending")
+        return
+    for entry in entries:
+        if not _deliver(run, sender, digest, [Alert.from_json(entry["alert"])], since=None):
+            return  # the server is failing: the rest wait for the next run, in order
+
+
+def _deliver(run: _Pass, sender: SmtpSender, digest: Digest, alerts: list[Alert], *,
+             since: datetime | None) -> bool:
+    """Render and send (or preview) one message; record it only once the server accepted it."""
+    upcoming = fire_after(digest, run.now) if digest.schedule != IMMEDIATE else None
+    msg = render_digest(digest, alerts, from_addr=run.email.from_addr, now=run.now,
+                        since=since, next_send=upcoming)
+    if run.dry_run:
+        run.report.previews.append(Preview(
+            digest=digest.name, to=digest.to, events=len(alerts), subject=msg["Subject"],
+            text=msg.get_body(("plain",)).get_content(), html=msg.get_body(("html",)).get_content()))
+        return True
     try:
-        d = date.fromisoformat(value or "")
-    except ValueError:
-        return _one_line(value, 40) or None
-    return f"{d.day} {d:%B %Y}"
+        result = sender.send(msg)
+    except DeliveryError as e:
+        smtp = run.email.smtp
+        run.report.failures.append(f"email {digest.name}: {smtp.host}:{smtp.port}: {e}; will retry")
+        return False
+    run.store.mark_digest_sent(digest.name, [a.event_id for a in alerts], run.now)
+    run.report.sent.append((digest.name, len(alerts), tuple(result.accepted)))
+    run.report.refused += [f"email {digest.name}: {line}; not retried" for line in result.refused]
+    return True
 
 
-def local_time(when: datetime, tz: str) -> str:
-    """A moment in the digest's time zone, e.g. 'Monday 30 March 2026, 08:00 BST'."""
-    local = when.astimezone(ZoneInfo(tz))
-    return f"{local:%A} {local.day} {local:%B %Y, %H:%M %Z}"
-
-
-def _links(links) -> list[dict]:
-    """Only http(s) links survive: a `javascript:` URL never becomes an href."""
+def _write_html(previews: list[Preview], html_out: Path) -> list[Preview]:
+    """Write each preview's HTML: to `html_out` itself if there is one, else numbered beside it."""
     out = []
-    for url in links:
-        url = (url or "").strip()
-        parts = urlsplit(url)
-        if parts.scheme.lower() in ("http", "https") and parts.netloc and not re.search(r"[\s<>\"']", url):
-            out.append({"url": url, "label": parts.hostname.removeprefix("www.")})
-    return out[:MAX_LINKS]
-
-
-def _event(alert: Alert) -> dict:
-    """What the templates show of one alert, as plain one-line strings."""
-    unit = alert.unit
-    rating = unit.rating or "rating not found"
-    # Unclear: the text's previous rating is disputed by the record, so it is not shown as fact.
-    previous = None if alert.previous_unclear else alert.previous_rating or unit.previous_rating
-    if alert.previous_unclear:
-        change = f"{rating} (previous rating unclear)"
-    elif previous and alert.direction in ("up", "down", "same"):
-        change = f"{previous} → {rating}"
-    elif alert.direction == "new":
-        change = f"{rating} (first inspection)"
-    else:
-        change = rating + (f" (previously {previous})" if previous else "")
-    return {
-        "unit": _one_line(unit.name, 120),
-        "change": change,
-        "type": unit.type,
-        "region": _one_line(unit.region, 80) or "region not known",
-        "rating": rating,
-        "previous": previous,
-        "previous_published": _long_date(alert.previous_published),
-        "direction": alert.direction,
-        "published": _long_date(alert.published) or "date not known",
-        "score": _one_line(unit.score, 20) or None,
-        "recommendations": unit.recommendations,
-        "findings": [_one_line(f) for f in alert.findings[:MAX_FINDINGS] if _one_line(f)],
-        "links": _links(alert.links),
-    }
-
-
-def _groups(alerts: list[Alert]) -> list[dict]:
-    """The alerts by direction, downgrades first; newest first inside each group."""
-    out = []
-    for direction in DIRECTION_ORDER:
-        found = [a for a in alerts if (a.direction if a.direction in _GROUPS else None) == direction]
-        if found:
-            found.sort(key=lambda a: a.unit.name.casefold())
-            found.sort(key=lambda a: a.published or "", reverse=True)  # stable: newest, then A-Z
-            heading, word, colour = _GROUPS[direction]
-            out.append({"direction": direction or "unknown", "heading": heading, "word": word,
-                        "colour": colour, "events": [_event(a) for a in found]})
+    for i, preview in enumerate(previews, 1):
+        path = html_out
+        if len(previews) > 1:
+            path = html_out.with_name(f"{html_out.stem}-{slug(preview.digest)}-{i}{html_out.suffix}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(preview.html, encoding="utf-8")
+        out.append(replace(preview, html_path=path))
     return out
-
-
-def digest_subject(alerts: list[Alert]) -> str:
-    """'3 probation inspections: 2 down, 1 up'; one event names its unit and rating."""
-    if not alerts:
-        return "No new probation inspections"
-    if len(alerts) == 1:
-        e = _event(alerts[0])
-        change = {"down": f"down from {e['previous']}", "up": f"up from {e['previous']}",
-                  "same": "same", "new": "first inspection"}.get(e["direction"] or "", "")
-        if e["direction"] in ("down", "up") and not e["previous"]:
-            change = e["direction"]
-        suffix = f" ({change})" if change else ""
-        return _one_line(f"1 probation inspection: {e['unit']} {e['rating']}{suffix}", 200)
-    counts = ", ".join(f"{len(g['events'])} {g['word']}" for g in _groups(alerts))
-    return f"{len(alerts)} probation inspections: {counts}"
-
-
-def _filters_line(digest: Digest) -> str:
-    parts = []
-    if digest.directions:
-        parts.append("changes: " + ", ".join(digest.directions))
-    if digest.regions:
-        parts.append("regions: " + ", ".join(digest.regions))
-    if digest.unit_types:
-        parts.append("unit types: " + ", ".join(digest.unit_types))
-    return "; ".join(parts) or "every inspection"
-
-
-def _domain(from_addr: str) -> str:
-    address = parseaddr(from_addr)[1]
-    return address.rpartition("@")[2].strip().lower() or "hmip-bot.invalid"
-
-
-def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-") or "digest"
-
-
-def render_digest(digest: Digest, alerts: list[Alert], *, from_addr: str, now: datetime,
-                  since: datetime | None = None, next_send: datetime | None = None) -> EmailMessage:
-    """The digest as an email: plain text and HTML alternatives, with its headers set."""
-    now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
-    subject = digest_subject(alerts)
-    context = {
-        "subject": subject,
-        "digest": digest.name,
-        "count": len(alerts),
-        "groups": _groups(alerts),
-        "since": local_time(since, digest.timezone) if since else None,
-        "sent": local_time(now, digest.timezone),
-        "schedule": "each event as it is found" if digest.schedule == "immediate"
-        else f"cron “{digest.schedule}” in {digest.timezone}",
-        "next_send": local_time(next_send, digest.timezone) if next_send else None,
-        "filters": _filters_line(digest),
-        "recipients": ", ".join(digest.to),
-        "operator": parseaddr(from_addr)[1] or from_addr,
-    }
-    msg = EmailMessage()
-    msg["Subject"] = subject
-    msg["From"] = from_addr
-    msg["To"] = ", ".join(digest.to)
-    msg["Date"] = format_datetime(now.astimezone(ZoneInfo(digest.timezone)))
-    msg["Message-ID"] = _message_id(digest, alerts, from_addr, now)
-    msg["List-Id"] = f"hmip-bot {digest.name} digest <{slug(digest.name)}.hmip-bot.{_domain(from_addr)}>"
-    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
-    # Quoted-printable keeps the source readable; spam filters frown on base64 text parts.
-    msg.set_content(_templates().get_template("digest.txt.j2").render(context), cte="quoted-printable")
-    msg.add_alternative(_templates().get_template("digest.html.j2").render(context), subtype="html",
-                        cte="quoted-printable")
-    return msg
-
-
-def _message_id(digest: Digest, alerts: list[Alert], from_addr: str, now: datetime) -> str:
-    """The same digest of the same events keeps its id, so a resend after a crash is deduplicated."""
-    key = "\n".join(sorted(a.event_id for a in alerts)) if alerts else f"empty {now.isoformat()}"
-    token = hashlib.sha1(f"{digest.name}\n{key}".encode()).hexdigest()[:20]
-    return f"<hmip-bot.{slug(digest.name)}.{token}@{_domain(from_addr)}>"
 
 
 # --- SMTP ----------------------------------------------------------------------------
@@ -340,7 +308,8 @@ class SmtpSender:
         if isinstance(e, smtplib.SMTPResponseException):
             return f"server answered {e.smtp_code} {self._text(e.smtp_error)}"
         if isinstance(e, smtplib.SMTPServerDisconnected):
-            timed_out = "timed out" in str(e)
+            # smtplib raises this from the socket's own error: a timeout says so by its type.
+            timed_out = isinstance(e.__cause__ or e.__context__, TimeoutError)
             return f"timed out after {timeout}" if timed_out else "the server closed the connection"
         if isinstance(e, ConnectionRefusedError):
             return "connection refused"

@@ -39,12 +39,14 @@ from bot.config import SlackConfig
 from bot.errors import DeliveryError
 from bot.models import Alert
 from bot.notify import DeliveryReport, Notifier
+from bot.notify.filters import matches
 from bot.notify.slack_format import EVENT_TYPE, build_message, ops_text
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_CAP = 30.0  # seconds we will wait in-process for a 429; longer waits go to the next run
 MAX_RATE_RETRIES = 3
+CONNECT_RETRY_SECONDS = 1.0  # one more try when Slack could not be reached at all
 HISTORY_MARGIN = timedelta(minutes=2)  # clock skew between us and Slack
 HISTORY_PAGES = 10
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
@@ -176,19 +178,15 @@ class SlackNotifier(Notifier):
     # --- clients ------------------------------------------------------------------------
 
     def client(self):
-        """The slack_sdk client, built on first use; its own retries are off (ours honour the outbox)."""
+        """The slack_sdk client, built on first use, with retry handlers that never risk a duplicate."""
         if self._client is None:
-            # slack_sdk loads with the first delivery: a poll with nothing to send never needs it.
-            if self.webhook:
-                from slack_sdk.webhook import WebhookClient
+            # slack-sdk loads with the first delivery: a poll with nothing to send never needs it.
+            from bot.notify.slack_client import build_client
 
-                self._client = WebhookClient(self.config.webhook_url, timeout=self.timeout,
-                                             retry_handlers=[])
-            else:
-                from slack_sdk import WebClient
-
-                self._client = WebClient(token=self.config.token, base_url=self.config.base_url,
-                                         timeout=self.timeout, retry_handlers=[])
+            self._client = build_client(
+                self.config, webhook=self.webhook, timeout=self.timeout, sleep=self._sleep,
+                retry_after=_retry_after, max_rate_retries=MAX_RATE_RETRIES,
+                retry_after_cap=RETRY_AFTER_CAP, connect_wait=CONNECT_RETRY_SECONDS)
         return self._client
 
     def _redact(self, text: str) -> str:
@@ -198,21 +196,17 @@ class SlackNotifier(Notifier):
         return text
 
     def _call(self, method: str, **kwargs) -> dict:
-        """One Web API call; waits out short 429s, raises `_Failure` for anything not ok."""
+        """One Web API call (slack-sdk's handlers wait out short 429s); `_Failure` unless ok."""
         from slack_sdk.errors import SlackApiError, SlackClientError
 
-        for attempt in range(MAX_RATE_RETRIES + 1):
-            try:
-                return getattr(self.client(), method)(**kwargs).data
-            except SlackApiError as e:
-                resp = e.response
-                data = resp.data if isinstance(resp.data, dict) else {}
-                failure = _api_failure(data.get("error"), resp.status_code, _retry_after(resp.headers))
-            except (SlackClientError, OSError, http.client.HTTPException) as e:
-                raise self._transport_failure(e) from None
-            if not self._wait(failure, attempt):
-                raise failure
-        raise AssertionError("unreachable")
+        try:
+            return getattr(self.client(), method)(**kwargs).data
+        except SlackApiError as e:
+            resp = e.response
+            data = resp.data if isinstance(resp.data, dict) else {}
+            raise _api_failure(data.get("error"), resp.status_code, _retry_after(resp.headers)) from None
+        except (SlackClientError, OSError, http.client.HTTPException) as e:
+            raise self._transport_failure(e) from None
 
     def _transport_failure(self, err: Exception) -> _Failure:
         from slack_sdk.errors import SlackClientError
@@ -221,31 +215,17 @@ class SlackNotifier(Notifier):
             return _Failure(self._redact(f"request refused by slack_sdk ({err}), will retry next run"))
         return _network_failure(err, self.timeout)
 
-    def _wait(self, failure: _Failure, attempt: int) -> bool:
-        """Sleep out a short Retry-After and say whether to try again."""
-        wait = failure.retry_after
-        if wait is None or wait > RETRY_AFTER_CAP or attempt >= MAX_RATE_RETRIES:
-            return False
-        log.info("slack: rate limited, waiting %g s", wait)
-        self._sleep(wait)
-        return True
-
     def _send_webhook(self, message: dict) -> None:
         """One webhook post (webhooks answer with plain-text error codes)."""
         from slack_sdk.errors import SlackClientError
 
-        for attempt in range(MAX_RATE_RETRIES + 1):
-            try:
-                resp = self.client().send(text=message["text"], blocks=message.get("blocks"),
-                                          unfurl_links=False, unfurl_media=False)
-            except (SlackClientError, OSError, http.client.HTTPException) as e:
-                raise self._transport_failure(e) from None
-            if resp.status_code == 200:
-                return
-            code = (resp.body or "").strip()
-            failure = _api_failure(code, resp.status_code, _retry_after(resp.headers))
-            if not self._wait(failure, attempt):
-                raise failure
+        try:
+            resp = self.client().send(text=message["text"], blocks=message.get("blocks"),
+                                      unfurl_links=False, unfurl_media=False)
+        except (SlackClientError, OSError, http.client.HTTPException) as e:
+            raise self._transport_failure(e) from None
+        if resp.status_code != 200:
+            raise _api_failure((resp.body or "").strip(), resp.status_code, _retry_after(resp.headers))
 
     # --- queueing -------------------------------------------------------------------------
 
@@ -253,7 +233,7 @@ class SlackNotifier(Notifier):
         """Queue each alert once per matching subscription (once in all for a webhook)."""
         count = 0
         for alert in alerts:
-            channels = [s.channel for s in self.config.subscriptions if s.matches(alert)]
+            channels = [s.channel for s in self.config.subscriptions if matches(s, alert)]
             if self.webhook and channels:
                 channels = ["webhook"]  # one URL, one channel: never the same alert twice
             for channel in dict.fromkeys(channels):

@@ -13,7 +13,7 @@ import feedparser
 from bot.errors import SourceError
 from bot.fetch import safe_url
 from bot.models import Item
-from bot.sources import Source, is_http_url, plain_text, with_query
+from bot.sources.base import Source, is_http_url, plain_text, with_query
 
 if TYPE_CHECKING:
     from bot.fetch import Fetcher

@@ -9,7 +9,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from bot.errors import SourceError
 from bot.fetch import safe_url
 from bot.models import Item
-from bot.sources import Source, is_http_url, parse_datetime, plain_text, with_query
+from bot.dates import parse_datetime
+from bot.sources.base import Source, is_http_url, plain_text, with_query
 
 if TYPE_CHECKING:
     from bot.fetch import Fetcher

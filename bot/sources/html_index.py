@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from bot.config import SourceConfig
+from bot.dates import parse_datetime
 from bot.errors import ConfigError
 from bot.models import Item
-from bot.sources import Source, is_http_url, parse_datetime, plain_text
+from bot.sources.base import Source, is_http_url, plain_text
 
 if TYPE_CHECKING:
     from bs4 import Tag
