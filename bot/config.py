@@ -63,6 +63,8 @@ class SourceConfig:
 
 @dataclass(frozen=True)
 class PollConfig:
+    """The `poll` section: how often, how long and how politely to poll."""
+
     interval_minutes: float = DEFAULT_INTERVAL_MINUTES
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
     failure_threshold: int = DEFAULT_FAILURE_THRESHOLD
@@ -73,11 +75,15 @@ class PollConfig:
 
 @dataclass(frozen=True)
 class Subscription(Filters):
+    """One Slack channel and the alerts it wants."""
+
     channel: str = ""
 
 
 @dataclass(frozen=True)
 class SlackConfig:
+    """The `slack` section: a bot token or a webhook, and the subscriptions."""
+
     token: str | None = field(default=None, repr=False)
     webhook_url: str | None = field(default=None, repr=False)
     base_url: str = DEFAULT_SLACK_BASE_URL
@@ -87,6 +93,8 @@ class SlackConfig:
 
 @dataclass(frozen=True)
 class SmtpConfig:
+    """The SMTP server digests are sent through (`email.smtp`)."""
+
     host: str
     port: int = 587
     starttls: bool = True
@@ -98,6 +106,8 @@ class SmtpConfig:
 
 @dataclass(frozen=True)
 class Digest(Filters):
+    """One email digest: its recipients, schedule, time zone and filters."""
+
     name: str = ""
     to: tuple[str, ...] = ()
     schedule: str = "0 8 * * 1"  # cron in `timezone`, or "immediate"
@@ -107,6 +117,8 @@ class Digest(Filters):
 
 @dataclass(frozen=True)
 class EmailConfig:
+    """The `email` section: the SMTP server, the sender and the digests."""
+
     smtp: SmtpConfig
     from_addr: str
     digests: tuple[Digest, ...] = ()
