@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from email.utils import getaddresses
 import os
 import re
@@ -251,6 +250,8 @@ def _section(value: Any, where: str, allowed: tuple[str, ...]) -> dict:
         raise ConfigError(f"config: {where or 'top level'}: expected a mapping of keys")
     for key in value:
         if key not in allowed:
+            import difflib  # only for a mistake: a good config never loads it
+
             hint = difflib.get_close_matches(str(key), allowed, n=1)
             tip = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
             raise ConfigError(f"config: {where or 'top level'}: unknown key '{key}'{tip}")
