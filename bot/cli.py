@@ -253,14 +253,15 @@ def cmd_run(args) -> int:
 
         notifiers = [StdoutNotifier(as_json=args.json)]
     report = poll_once(config, dry_run=args.dry_run, notifiers=notifiers)
-    _print_report(report, as_json=args.json, dry_run=args.dry_run)
+    _print_report(report, as_json=args.json, dry_run=args.dry_run, printed=notifiers is not None)
     return report.exit_code
 
 
-def _print_report(report, *, as_json: bool, dry_run: bool = False) -> None:
+def _print_report(report, *, as_json: bool, dry_run: bool = False, printed: bool = False) -> None:
+    """The summary, and the alerts unless a terminal notifier already printed them."""
     from bot.notify.stdout import format_alert
 
-    if report.printed:
+    if printed:
         if not as_json:
             print(report.summary())
     elif as_json:

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -29,6 +30,11 @@ DEFAULT_FAILURE_THRESHOLD = 3  # one bad poll is not news; three in a row is
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # report PDFs run to a few MB; 10 MB caps a runaway body
 DEFAULT_SLACK_BASE_URL = "https://slack.com/api/"
 DEFAULT_TIMEZONE = "Europe/London"
+DEFAULT_HOLD_HOURS = 24.0  # a day for the official release to follow a news story, or a headline
+# Hosts whose texts are official by default: HMI Probation's sites and GOV.UK (not every
+# *.gov.uk host: councils' pages are news about an inspection, not the inspectorate's word).
+OFFICIAL_HOST_SUFFIXES = ("justiceinspectorates.gov.uk",)
+OFFICIAL_HOSTS = ("gov.uk", "www.gov.uk")
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -58,6 +64,18 @@ class SourceConfig:
     keywords: tuple[str, ...] = ()
     item_selector: str | None = None  # html_index: CSS selector of the item links
     date_selector: str | None = None  # html_index: CSS selector of each item's date
+    official: bool | None = None  # None: decided by the URL's host (see `is_official`)
+
+    @property
+    def is_official(self) -> bool:
+        """True when this source speaks for the inspectorate: set in config, else by its host."""
+        return official_url(self.url) if self.official is None else self.official
+
+
+def official_url(url: str) -> bool:
+    """True for HMI Probation's sites and GOV.UK, the hosts whose word confirms a rating."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return host in OFFICIAL_HOSTS or any(host == s or host.endswith("." + s) for s in OFFICIAL_HOST_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -139,6 +157,7 @@ class Config:
     state_dir: Path
     user_agent: str = DEFAULT_USER_AGENT
     alert_max_age_days: int = DEFAULT_MAX_AGE_DAYS
+    alert_hold_hours: float = DEFAULT_HOLD_HOURS
     poll: PollConfig = PollConfig()
     sources: tuple[SourceConfig, ...] = ()
     slack: SlackConfig | None = None
@@ -186,6 +205,7 @@ def parse_config(raw: Any, *, base_dir: Path, path: Path | None = None) -> Confi
         user_agent=_get(data, "user_agent", str, "", DEFAULT_USER_AGENT),
         alert_max_age_days=_in_range(_get(data, "alert_max_age_days", int, "", DEFAULT_MAX_AGE_DAYS),
                                      "alert_max_age_days", 0, 36500),
+        alert_hold_hours=_hold_hours(data),
         poll=_poll(data.get("poll")),
         sources=_sources(data.get("sources")),
         slack=_slack(data["slack"]) if data.get("slack") is not None else None,
@@ -210,12 +230,12 @@ def _baseline(value: Any, base_dir: Path) -> str | Path | None:
     return path
 
 
-_TOP_KEYS = ("state_dir", "user_agent", "alert_max_age_days", "poll", "sources", "slack", "email",
-             "baseline", "publish")
+_TOP_KEYS = ("state_dir", "user_agent", "alert_max_age_days", "alert_hold_hours", "poll", "sources",
+             "slack", "email", "baseline", "publish")
 _PUBLISH_KEYS = ("out_dir", "base_url")
 _POLL_KEYS = ("interval_minutes", "timeout_seconds", "failure_threshold", "max_bytes", "jitter_seconds",
               "min_interval_seconds")
-_SOURCE_KEYS = ("name", "type", "url", "keywords", "item_selector", "date_selector")
+_SOURCE_KEYS = ("name", "type", "url", "keywords", "item_selector", "date_selector", "official")
 _FILTER_KEYS = ("directions", "regions", "unit_types", "include_unknown_region")
 _SLACK_KEYS = ("token", "webhook_url", "base_url", "subscriptions", "ops_channel")
 _SMTP_KEYS = ("host", "port", "starttls", "ssl", "username", "password", "timeout_seconds")
@@ -324,6 +344,14 @@ def _poll(raw: Any) -> PollConfig:
     )
 
 
+def _hold_hours(data: dict) -> float:
+    """alert_hold_hours: 0 (alert unconfirmed readings at the next run) up to a year."""
+    hours = _get(data, "alert_hold_hours", float, "", DEFAULT_HOLD_HOURS)
+    if hours != hours or not 0 <= hours <= 8784:  # (hours != hours: NaN)
+        raise ConfigError("config: alert_hold_hours: must be a number of hours from 0 to 8784")
+    return hours
+
+
 def _non_negative(value: float, key: str) -> float:
     if value < 0:
         raise ConfigError(f"config: {key}: must be 0 or more")
@@ -354,6 +382,7 @@ def _sources(raw: Any) -> tuple[SourceConfig, ...]:
             keywords=_keywords(data, where),
             item_selector=_get(data, "item_selector", str, where),
             date_selector=_get(data, "date_selector", str, where),
+            official=_get(data, "official", bool, where),
         )
         out.append(source)  # its type checks the type and its own options: bot.sources.build_sources
     return tuple(out)

@@ -78,12 +78,16 @@ def sample_server():
 
 
 def demo_config(base: str, state_dir: Path) -> Config:
-    """Three sources like a real config's: HMI Probation's feed, GOV.UK search, a BBC region."""
+    """Three sources like a real config's: HMI Probation's feed, GOV.UK search, a BBC region.
+
+    All are served from 127.0.0.1, so which stand for official sites is said outright.
+    """
     sources = (
-        SourceConfig(name="hmi-probation-news", type="feed", url=f"{base}/hmiprobation/feed/"),
-        SourceConfig(name="govuk-search", type="govuk_search", url=f"{base}/api/search.json"),
+        SourceConfig(name="hmi-probation-news", type="feed", url=f"{base}/hmiprobation/feed/",
+                     official=True),
+        SourceConfig(name="govuk-search", type="govuk_search", url=f"{base}/api/search.json", official=True),
         SourceConfig(name="bbc-south-yorkshire", type="feed",
-                     url=f"{base}/news/england/south_yorkshire/rss.xml", keywords=("probation",)),
+                     url=f"{base}/news/england/south_yorkshire/rss.xml", keywords=("probation",), official=False),
     )
     # The samples are dated November 2026; a long max age lets them alert whenever the demo runs.
     # One loopback server for every sample: no politeness delay is owed to it.

@@ -51,7 +51,19 @@ def find_same_event(existing: list[dict], unit: UnitRating, published: str | Non
     return best
 
 
-def _earlier(records: list[dict], published: str | None) -> list[dict]:
+def find_unrated_event(existing: list[dict], published: str | None, *, window_days: int = 45,
+                       now: datetime | None = None) -> dict | None:
+    """The unit's latest event whose text lacked the rating, close in time, or None."""
+    today = (now or datetime.now(timezone.utc)).date()
+    this_day = _day(published) or today
+    for record in reversed(existing):
+        then = _day(record.get("published")) or _day(record.get("first_seen"))
+        if record.get("rating") is None and then and abs((this_day - then).days) <= window_days:
+            return record
+    return None
+
+
+def earlier(records: list[dict], published: str | None) -> list[dict]:
     """The rated records that come before a report published on `published`."""
     rated = [r for r in records if r.get("rating")]
     this_day = _day(published)
@@ -62,7 +74,7 @@ def _earlier(records: list[dict], published: str | None) -> list[dict]:
             if (_day(r.get("published")) or _day(r.get("first_seen")) or this_day) < this_day]
 
 
-def judge(unit: UnitRating, earlier: list[dict], published: str | None
+def judge(unit: UnitRating, existing: list[dict], published: str | None
           ) -> tuple[str | None, str | None, str | None]:
     """(direction, previous_rating, previous_published) for `unit`, history first, then the text.
 
@@ -71,7 +83,7 @@ def judge(unit: UnitRating, earlier: list[dict], published: str | None
     With no history, the text's stated previous rating (or its "first inspection") is used;
     with neither, the direction is None (unknown), never guessed.
     """
-    before = _earlier(earlier, published)
+    before = earlier(existing, published)
     if before:
         last = max(before, key=lambda r: (r.get("published") or r.get("first_seen") or "",
                                           r.get("first_seen") or ""))
@@ -92,6 +104,8 @@ def merge_record(record: dict, unit: UnitRating, url: str, *, title: str | None 
     first report was what people were told and later ones (regional news) are often vaguer.
     """
     offered = {**{f: getattr(unit, f) for f in UNIT_FILLABLE}, "title": title, "published": published}
+    if not (unit.evidence or {}).get("previous_rating"):
+        offered["previous_rating"] = None  # a previous rating is taken only with its sentence
     changes = {f: v for f, v in offered.items() if v is not None and record.get(f) is None}
     if "previous_rating" in changes and unit.previous_inspection and not record.get("previous_published"):
         changes["previous_published"] = unit.previous_inspection

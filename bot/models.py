@@ -115,6 +115,10 @@ class Alert:
     standards: dict[str, str] = field(default_factory=dict)
     # True when this alert revises an event already delivered (a later source added links).
     is_update: bool = False
+    # Who the rating's evidence was read from, as people know it ("HMI Probation", "bbc-devon").
+    evidence_source: str | None = None
+    # Set when the alert went out unconfirmed after its hold: the source that alone reported it.
+    reported_by: str | None = None
     # The record and the text disagree about the previous rating and neither could be preferred.
     previous_unclear: bool = False
 
@@ -132,6 +136,8 @@ class Alert:
             standards=dict(self.standards),
             event_id=self.event_id,
             is_update=self.is_update,
+            evidence_source=self.evidence_source,
+            reported_by=self.reported_by,
             previous_unclear=self.previous_unclear,
         )
         return out
@@ -153,5 +159,7 @@ class Alert:
             chief_inspector=data.get("chief_inspector"),
             standards=dict(data.get("standards") or {}),
             is_update=bool(data.get("is_update")),
+            evidence_source=data.get("evidence_source"),
+            reported_by=data.get("reported_by"),
             previous_unclear=bool(data.get("previous_unclear")),
         )

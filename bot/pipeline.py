@@ -6,15 +6,16 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
-from bot.config import Config
-from bot.diff import event_id, find_same_event, merge_record, unit_key
+from bot.config import Config, official_url
 from bot.errors import BotError, InputError, SourceError, StateError
+from bot.events import Cycle, Reading, alert_from_record, record_unit, release_due
 from bot.fetch import Fetcher
 from bot.history import Store
 from bot.identity import display_url
-from bot.models import Alert, Extraction, Item, UnitRating
+from bot.models import Alert, Extraction, Item
 from bot.notify import DeliveryReport, Notifier
 from bot.notify.channels import build_notifiers
+from bot.policy import source_label
 from bot.sources import build_source
 
 log = logging.getLogger(__name__)
@@ -30,24 +31,18 @@ class CycleReport:
     source_failures: list[str] = field(default_factory=list)
     item_failures: list[str] = field(default_factory=list)
     deliveries: DeliveryReport = field(default_factory=DeliveryReport)
-    digests: object | None = None
     newly_down: list[str] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
     recorded_silently: int = 0
+    held: list[str] = field(default_factory=list)  # events held for confirmation this cycle
     silent: bool = False
     history_changed: bool = False  # an event was recorded or retold: the public site is rewritten
     publish_failures: list[str] = field(default_factory=list)
-    _notifiers: list = field(default_factory=list, repr=False)
 
     @property
     def failures(self) -> list[str]:
         return (self.source_failures + self.item_failures + self.deliveries.failures
                 + self.deliveries.permanent + self.publish_failures)
-
-    @property
-    def printed(self) -> bool:
-        """True when a terminal notifier already printed this cycle's alerts."""
-        return any(getattr(n, "name", "") == "stdout" for n in self._notifiers)
 
     @property
     def exit_code(self) -> int:
@@ -59,6 +54,8 @@ class CycleReport:
                  f"{len(self.alerts)} alerts"]
         if self.recorded_silently:
             parts.append(f"{self.recorded_silently} older inspections recorded without alert")
+        if self.held:
+            parts.append(f"{len(self.held)} held for confirmation")
         if self.deliveries.sent or self.deliveries.updated:
             parts.append(f"{self.deliveries.sent} delivered, {self.deliveries.updated} updated")
         if self.failures:
@@ -92,33 +89,33 @@ class _DeferredValidators:
 def run_cycle(config: Config, store: Store, *, dry_run: bool = False, now: datetime | None = None,
               fetcher: Fetcher | None = None, notifiers: list[Notifier] | None = None,
               silent: bool = False) -> CycleReport:
-    """Poll every source, read every new item, record it and queue and deliver its alerts.
+    """Poll every source, read every new item, record it, release due held alerts and deliver.
 
     `silent` (backfill) records everything into history and alerts nothing.
     """
     now = now or datetime.now(timezone.utc)
-    report = CycleReport()
-    report.silent = silent
+    report = CycleReport(silent=silent)
     notifiers = [] if dry_run else (build_notifiers(config) if notifiers is None else notifiers)
-    report._notifiers = notifiers
+    cycle = Cycle(config=config, store=store, notifiers=notifiers, report=report, now=now)
     cache = _DeferredValidators(store)
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher.from_config(config, cache=cache)
     if not own_fetcher:
         fetcher.cache = cache
     try:
-        _deliver(notifiers, store, report, now, first=True)  # whatever earlier runs left pending
         for source_config in config.sources:
             _poll_source(config, source_config, store, fetcher, cache, report, now)
         for pending in store.pending_items():
-            _read_item(config, store, fetcher, notifiers, _item(pending), report, now)
-        _deliver(notifiers, store, report, now)
-        # Later sources may have filled in an event (links, previous rating): report the result.
-        report.alerts = [_alert_from_record(store.get_inspection(a.event_id), update=False)
-                         for a in report.alerts]
+            _read_item(cycle, fetcher, _item(pending))
+        if not silent:
+            release_due(cycle)  # after reading: a confirmation found this cycle comes first
+        for notifier in notifiers:  # everything queued, this cycle's and earlier runs' leftovers
+            report.deliveries.merge(notifier.deliver(store, now=now))
         if not dry_run:
-            report.digests = _send_digests(config, store, notifiers, report, now)
             _publish(config, store, report)
+        # Later sources may have filled in an event (links, previous rating): report the result.
+        report.alerts = [alert_from_record(store.get_inspection(a.event_id), update=False)
+                         for a in report.alerts]
     finally:
         if own_fetcher:
             fetcher.close()
@@ -134,26 +131,6 @@ def _publish(config: Config, store: Store, report: CycleReport) -> None:
     failure = refresh_site(config, store, history_changed=report.history_changed)
     if failure:
         report.publish_failures.append(failure)
-
-
-def _deliver(notifiers: list[Notifier], store: Store, report: CycleReport, now: datetime,
-             *, first: bool = False) -> None:
-    for notifier in notifiers:
-        if notifier.name == "email":
-            continue  # digests go out by their schedule, in _send_digests
-        if first and not getattr(notifier, "deliver_first", True):
-            continue
-        report.deliveries.merge(notifier.deliver(store, now=now))
-
-
-def _send_digests(config, store, notifiers, report, now):
-    """Due email digests after the poll, so a cron job of `run` alone is enough."""
-    email = next((n for n in notifiers if n.name == "email"), None)
-    if email is None:
-        return None
-    result = email.deliver(store, now=now)
-    report.deliveries.merge(result)
-    return result
 
 
 def _poll_source(config, source_config, store, fetcher, cache, report, now) -> None:
@@ -206,8 +183,9 @@ def _item(record: dict) -> Item:
                 title=record.get("title") or "", summary=record.get("summary") or "", published=published)
 
 
-def _read_item(config, store, fetcher, notifiers, item: Item, report, now) -> None:
+def _read_item(cycle: Cycle, fetcher, item: Item) -> None:
     """Fetch, extract and record one item; a page that fails stays pending for the next run."""
+    config, store, report, now = cycle.config, cycle.store, cycle.report, cycle.now
     if store.is_seen(item.key):
         store.drop_pending_item(item.key)  # a crash came after marking it seen
         return
@@ -224,7 +202,7 @@ def _read_item(config, store, fetcher, notifiers, item: Item, report, now) -> No
         _item_failed(store, item, e, report)
         return
     try:
-        _extract_and_record(config, store, notifiers, item, page, report, now, fetcher)
+        _extract_and_record(cycle, item, page, fetcher)
     except StateError:
         raise  # a corrupt or unwritable state file stops the run (exit 2): never an item's fault
     except Exception as e:  # noqa: BLE001 (one strange page must never stop the others)
@@ -254,20 +232,22 @@ def _item_failed(store, item: Item, error: BotError, report: CycleReport) -> Non
     log.info("%s", message)  # the CLI prints failures once; serve logs its poll line
 
 
-def _extract_and_record(config, store, notifiers, item: Item, page, report, now, fetcher=None) -> None:
-    from bot.baseline import load_baseline
+def _extract_and_record(cycle: Cycle, item: Item, page, fetcher=None) -> None:
     from bot.extract import extract
 
+    store, report = cycle.store, cycle.report
     result = extract(page.text, title=page.title or item.title, published=page.published)
     published = result.published or (item.published.date().isoformat() if item.published else None)
-    too_old = report.silent or _too_old(config, item, published, now)
+    quiet = report.silent or _too_old(cycle.config, item, published, cycle.now)
     links = (display_url(item.url),)  # as published, less "?utm_source=rss" and "#0"
     if result.is_inspection and page.report_links and fetcher is not None:
         result, links = _with_report(fetcher, result, page.report_links[0], links)
-    baseline = load_baseline(config.baseline) if result.units else None  # read only when needed
+    source = next((s for s in cycle.config.sources if s.name == item.source), None)
+    official = source.is_official if source is not None else official_url(item.url)
+    label = source_label(item.url, item.source)
     for unit in result.units:
-        _record_unit(store, notifiers, item, result, unit, published, too_old, report, now, links,
-                     baseline=baseline)
+        record_unit(cycle, Reading(item=item, result=result, unit=unit, published=published, links=links,
+                                   quiet=quiet, official=official, label=label))
     store.mark_seen(item.key, source=item.source, url=item.url, published=published)
     store.drop_pending_item(item.key)
     report.new_items += 1
@@ -309,76 +289,12 @@ def _too_old(config, item: Item, published: str | None, now: datetime) -> bool:
     return when is not None and now - when > timedelta(days=config.alert_max_age_days)
 
 
-def _record_unit(store, notifiers, item, result: Extraction, unit: UnitRating, published,
-                 too_old: bool, report: CycleReport, now, links: tuple = (), *, baseline=None) -> None:
-    """Record one unit's rating as a new event, or add this source to the event it retells."""
-    from bot.timeline import judge_inspection  # with the first item, as the extractor
-
-    key = unit_key(unit.name)
-    existing = store.inspections_for(key)
-    past = baseline.for_unit(key) if baseline is not None else []
-    same = find_same_event(existing, unit, published, now=now)
-    if same is not None:
-        if _merge(store, notifiers, same, unit, item, result, published, links, now=now):
-            report.history_changed = True
-        return
-    sibling = unit.name in result.siblings
-    if sibling and any(r.get("rating") == unit.rating for r in existing + past):
-        return  # a rating named in passing that history (or the baseline) already holds
-    verdict = judge_inspection(unit, existing, past, published, display_url(item.url))
-    eid = event_id(key, published, unit.rating, item.key)
-    alert = Alert(event_id=eid, unit=unit, direction=verdict.direction, previous_rating=verdict.previous_rating,
-                  previous_published=verdict.previous_published, published=published, title=result.title,
-                  findings=result.findings, links=links or (display_url(item.url),),
-                  chief_inspector=result.chief_inspector, standards=dict(result.standards),
-                  previous_unclear=verdict.unclear)
-    alerted = not (too_old or sibling)
-    if alerted:
-        # Queued before the record is written: a crash in between re-reads the item, and the
-        # outbox is idempotent per (event, channel), so nothing is lost and nothing doubled.
-        for notifier in notifiers:
-            notifier.queue([alert], store)
-        report.alerts.append(alert)
-    else:
-        report.recorded_silently += 1
-    record = {**alert.to_json(), "unit_key": key, "alerted": alerted, "first_seen": now.isoformat(),
-              "previous_source": verdict.previous_source, "note": verdict.note}
-    record.pop("is_update", None)
-    store.add_inspection(record)
-    report.history_changed = True
-
-
-def _merge(store, notifiers, record: dict, unit, item, result: Extraction, published, links=(),
-           *, now: datetime) -> bool:
-    """A later source retells an event: add its link and missing fields; update sent messages.
-
-    Returns whether the event changed; its `updated_at` says when (the feed's `updated`).
-    """
-    changes = merge_record(record, unit, display_url(item.url), title=result.title, published=published,
-                           findings=result.findings, standards=result.standards) or {}
-    known = changes.get("links") or record.get("links") or []
-    extra = [link for link in links if link not in known]
-    if extra:
-        changes["links"] = [*known, *extra]
-    if not changes:
-        return False
-    updated = store.update_inspection(record["event_id"], **changes, updated_at=now.isoformat())
-    if updated.get("alerted"):
-        alert = _alert_from_record(updated)
-        for notifier in notifiers:
-            notifier.queue([alert], store)
-    return True
-
-
-def _alert_from_record(record: dict, *, update: bool = True) -> Alert:
-    return Alert.from_json({**record, "is_update": update})
-
-
 def read_pending(config: Config, store: Store, fetcher: Fetcher, report: CycleReport, now: datetime,
                  on_item=None) -> None:
     """Read every item waiting in the queue, alerting no one (`backfill`'s second half)."""
+    cycle = Cycle(config=config, store=store, notifiers=[], report=report, now=now)
     for pending in store.pending_items():
-        _read_item(config, store, fetcher, [], _item(pending), report, now)
+        _read_item(cycle, fetcher, _item(pending))
         if on_item is not None:
             on_item(pending["url"])
 

@@ -8,6 +8,7 @@ from bot.diff import unit_key
 from bot.extract.units import canonical_from_label
 from bot.history import Store
 from bot.notify.stdout import ARROWS
+from bot.policy import held_alerts
 
 
 def _open(state_dir) -> Store:
@@ -62,6 +63,7 @@ def status_data(config, now: datetime | None = None) -> dict:
             "state_exists": exists,
             "sources": sources,
             "pending_deliveries": [_delivery(e) for e in store.pending()],
+            "held_alerts": held_alerts(store),
             "failed_deliveries": [_delivery(e) for e in outbox if e.get("permanent")],
             "pending_items": [{"url": i["url"], "attempts": i["attempts"], "last_error": i["last_error"]}
                               for i in store.pending_items()],
@@ -116,6 +118,12 @@ def status_text(data: dict) -> str:
     for d in data["pending_deliveries"]:
         lines.append(f"  {d['notifier']} {d['channel']}: {d['unit']} ({d['status']}, {d['attempts']} attempts"
                      + (f"; {d['last_error']}" if d["last_error"] else "") + ")")
+    if data.get("held_alerts"):
+        lines.append(f"Held for confirmation: {len(data['held_alerts'])}")
+    for h in data.get("held_alerts") or []:
+        lines.append(f"  {h['unit']}: {h['rating'] or 'rating not stated'} from {h['source']}; "
+                     f"{h['reason']}; alerted unconfirmed at {h['until'][:16].replace('T', ' ')} UTC "
+                     f"if nothing confirms it")
     for d in data["failed_deliveries"]:
         lines.append(f"  FAILED {d['notifier']} {d['channel']}: {d['unit']}: {d['last_error']}")
     if data["pending_items"]:

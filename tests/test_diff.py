@@ -120,10 +120,18 @@ def test_merge_adds_the_link_and_missing_fields_but_never_overwrites():
 
 def test_a_stated_previous_rating_fills_an_unknown_direction():
     stored = record("e1", "Inadequate", "2024-11-15")
-    report = unit(previous_rating="Good", previous_inspection="June 2021")
+    shown = {"rating": "It is rated 'Inadequate'.", "previous_rating": "In June 2021 it was rated 'Good'."}
+    report = unit(previous_rating="Good", previous_inspection="June 2021", evidence=shown)
     changes = merge_record(stored, report, "https://example.org/news")
     assert changes["direction"] == "down" and changes["previous_rating"] == "Good"
     assert changes["previous_published"] == "June 2021"
+
+
+def test_a_previous_rating_without_its_sentence_fills_nothing():
+    stored = record("e1", "Inadequate", "2024-11-15")
+    report = unit(previous_rating="Good", evidence={"rating": "It is rated 'Inadequate'.", "previous_rating": None})
+    changes = merge_record(stored, report, "https://example.org/news")
+    assert "previous_rating" not in changes and "direction" not in changes
 
 
 def test_merge_with_nothing_new_returns_none():

@@ -16,10 +16,10 @@ def _config(base: str, slack_url: str, state: Path):
         "alert_max_age_days": 36500,
         "baseline": False,  # directions as the invented samples tell them (not the real record)
         "sources": [
-            {"name": "hmi", "type": "feed", "url": f"{base}/hmiprobation/feed/"},
-            {"name": "govuk", "type": "govuk_search", "url": f"{base}/api/search.json"},
+            {"name": "hmi", "type": "feed", "url": f"{base}/hmiprobation/feed/", "official": True},
+            {"name": "govuk", "type": "govuk_search", "url": f"{base}/api/search.json", "official": True},
             {"name": "bbc", "type": "feed", "url": f"{base}/news/england/south_yorkshire/rss.xml",
-             "keywords": ["probation"]},
+             "keywords": ["probation"], "official": False},
         ],
         "slack": {"token": TOKEN, "base_url": slack_url, "subscriptions": [
             {"channel": "probation-alerts"},

@@ -65,7 +65,7 @@ def test_a_quiet_poll_loads_no_reader_and_reads_no_history(tmp_path, base):
     config = write_config(tmp_path, base)
     first, out = run(config)
     assert first["code"] == 0, out
-    assert "Sheffield PDU" in out  # the first poll read the pages, with the extractor
+    assert "3 sources polled, 6 new items" in out  # the first poll read the pages, with the extractor
     assert "bot.extract" in first["loaded"] and "bs4" in first["loaded"]
 
     # Damaged history and seen items: a poll that finds nothing new must not even open them.

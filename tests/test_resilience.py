@@ -23,7 +23,8 @@ def _feed(base: str, paths: list[str]) -> str:
 
 def _config(httpserver, tmp_path):
     return parse_config({"state_dir": str(tmp_path / "state"), "poll": {"min_interval_seconds": 0},
-                         "sources": [{"name": "hmi", "type": "feed", "url": httpserver.url_for("/feed/")}]},
+                         "sources": [{"name": "hmi", "type": "feed", "url": httpserver.url_for("/feed/"),
+                                      "official": True}]},
                         base_dir=tmp_path)
 
 

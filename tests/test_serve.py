@@ -124,6 +124,7 @@ sources:
   - name: inspectorate
     type: feed
     url: {world.base}/feed.xml
+    official: true
 {extra}""")
     return path
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from bot.models import Alert
@@ -28,15 +29,20 @@ class DeliveryReport:
         return not self.failures and not self.permanent
 
 
-class Notifier:
-    """Base class. `queue` records what must go out (inside the item's commit); `deliver` sends it."""
+class Notifier(ABC):
+    """One channel. `queue` records what must go out (inside the item's commit); `deliver` sends it.
+
+    The pipeline treats every channel alike: it queues each alert with all of them while it
+    reads, and calls `deliver` once at the end of the cycle. When a queued alert actually goes
+    out is the channel's own business (Slack at once, a digest on its schedule).
+    """
 
     name = "notifier"
 
+    @abstractmethod
     def queue(self, alerts: list[Alert], store) -> int:
         """Put each alert in the outbox for every subscriber it matches; return how many entries."""
-        raise NotImplementedError
 
+    @abstractmethod
     def deliver(self, store, *, now=None) -> DeliveryReport:
-        """Send (or retry) everything pending in the outbox; never raises for a delivery failure."""
-        raise NotImplementedError
+        """Send (or retry) whatever is due from the outbox; never raises for a delivery failure."""

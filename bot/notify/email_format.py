@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Digest
 from bot.models import Alert
+from bot.notify.evidence import evidence_line, unconfirmed_line
 
 
 # Section order in a digest: the news people act on first.
@@ -109,6 +110,8 @@ def _event(alert: Alert) -> dict:
         "recommendations": unit.recommendations,
         "findings": [_one_line(f) for f in alert.findings[:MAX_FINDINGS] if _one_line(f)],
         "links": _links(alert.links),
+        "evidence": _one_line(evidence_line(alert)) or None,
+        "unconfirmed": _one_line(unconfirmed_line(alert)) or None,
     }
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from urllib.parse import quote, urlsplit
 
 from bot.models import Alert
+from bot.notify.evidence import evidence_line, unconfirmed_line
 
 EVENT_TYPE = "hmip_alert"  # message metadata type: lets a later run find what it posted
 
@@ -102,7 +103,8 @@ def header_text(alert: Alert) -> str:
         change = f"rated {new} (previous rating unclear)"
     else:
         change = f"rated {new}" + (f" (previously {prev})" if prev else "")
-    return f"{unit}: {change}"
+    # Said up front, as notifications show only this line: no official source has stated it.
+    return f"{unit}: {change}" + (" [unconfirmed]" if alert.reported_by else "")
 
 
 def _symbol(alert: Alert) -> str:
@@ -168,6 +170,9 @@ def build_message(alert: Alert) -> dict:
     if findings:
         bullets = "\n".join(f"• {f}" for f in findings[:MAX_FINDINGS])
         blocks.append(_section(f"*Headline findings*\n{bullets}"))
+    proof = [escape(line) for line in (unconfirmed_line(alert), evidence_line(alert)) if line]
+    if proof:  # where the claim comes from, in the words of the text
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": p} for p in proof]})
     links = _links(alert)
     if links:
         blocks.append(_section(f"*Links:* {links}"))

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import sys
+
 from bot.models import Alert
+from bot.notify import DeliveryReport, Notifier
+from bot.notify.evidence import evidence_line, unconfirmed_line
 
 ARROWS = {"up": "↑", "down": "↓", "same": "→", "new": "★", None: "·"}
 
@@ -33,20 +38,21 @@ def format_alert(alert: Alert, *, findings: int = 2) -> str:
         f"previous inspection {alert.previous_published}" if alert.previous_published else None,
     ) if x]
     lines = [f"{ARROWS.get(alert.direction, '·')} {headline(alert)}", "    " + " · ".join(facts)]
+    lines += [f"    {line}" for line in (evidence_line(alert), unconfirmed_line(alert)) if line]
     lines += [f"    – {f}" for f in alert.findings[:findings]]
     lines += [f"    {link}" for link in alert.links]
     return "\n".join(lines)
 
 
-class StdoutNotifier:
+class StdoutNotifier(Notifier):
     """Print alerts to the terminal (when no Slack or email is configured).
 
     Alerts go through the outbox like any channel's, so a run killed after recording an
     inspection but before printing it prints that alert on the next run instead of losing it.
+    Delivered once at the end of the cycle, so `--json` prints one list.
     """
 
     name = "stdout"
-    deliver_first = False  # print once, at the end of the cycle, as one list in --json mode
 
     def __init__(self, *, as_json: bool = False, stream=None):
         self.as_json = as_json
@@ -56,17 +62,12 @@ class StdoutNotifier:
         """Queue new events (updates of earlier ones are not news on a terminal)."""
         fresh = [a for a in alerts if not a.is_update]
         for alert in fresh:
-            store.enqueue(alert.event_id, "terminal", alert.to_json(), notifier="stdout")
+            store.enqueue(alert.event_id, "terminal", alert.to_json(), notifier=self.name)
         return len(fresh)
 
     def deliver(self, store, *, now=None):
         """Print what is pending, then mark it delivered."""
-        import json
-        import sys
-
-        from bot.notify import DeliveryReport
-
-        entries = store.pending("stdout")
+        entries = store.pending(self.name)
         # Print each event as it stands now: later sources may have added links or the direction.
         alerts = [Alert.from_json({**e["alert"], **(store.get_inspection(e["event_id"]) or {}),
                                    "is_update": False}) for e in entries]
