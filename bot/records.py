@@ -40,8 +40,12 @@ class Filters:
         return not self.changed or (len(rated) > 1 and rated[-2]["rating"] != last["rating"])
 
 
-def timelines(config, *, store: Store | None = None) -> dict[str, list[dict]]:
-    """Every unit's inspections, oldest first, baseline rows and read ones joined."""
+def timelines(config, *, store: Store | None = None, hidden=frozenset()) -> dict[str, list[dict]]:
+    """Every unit's inspections, oldest first, baseline rows and read ones joined.
+
+    Events whose ids are in `hidden` are left out before the join (the public site's held
+    readings), so a baseline row they would have retold stays as it was.
+    """
     baseline = load_baseline(config.baseline)
     if store is None:
         with Store(config.state_dir, lock=False) as opened:
@@ -50,7 +54,8 @@ def timelines(config, *, store: Store | None = None) -> dict[str, list[dict]]:
         read = store.all_inspections()
     by_key: dict[str, list[dict]] = {}
     for record in read:
-        by_key.setdefault(record["unit_key"], []).append(record)
+        if record.get("event_id") not in hidden:
+            by_key.setdefault(record["unit_key"], []).append(record)
     keys = list(dict.fromkeys([*baseline.keys(), *by_key]))
     return {key: merge(by_key.get(key, []), baseline.for_unit(key)) for key in keys}
 

@@ -42,6 +42,8 @@ def headline(event: Event) -> str:
         change = f"{event.previous_rating} → {event.rating} ({event.direction or 'change unknown'})"
     else:
         change = f"{event.rating} (no earlier rating known)"
+    if event.reported_by:  # as the alert said it: one source's word, the hold over
+        change += f" [unconfirmed: reported by {event.reported_by}]"
     return f"{event.name}: {change}"
 
 
