@@ -33,6 +33,13 @@ def official_url(url: str) -> bool:
     return host in OFFICIAL_HOSTS or any(host == s or host.endswith("." + s) for s in OFFICIAL_HOST_SUFFIXES)
 
 
+def official_label(url: str) -> str | None:
+    """How people know an official host: 'HMI Probation' or 'GOV.UK'; None for any other."""
+    if not official_url(url):
+        return None
+    return "GOV.UK" if (urlsplit(url).hostname or "").lower().rstrip(".") in OFFICIAL_HOSTS else "HMI Probation"
+
+
 def canonical_url(url: str) -> str:
     """The key for an article URL: https, bare host, no fragment or tracking, sorted query."""
     url = unwrap_redirect(url.strip())

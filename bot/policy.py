@@ -13,9 +13,8 @@ records here; `bot.events` applies them to the state.
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import urlsplit
 
-from bot.identity import OFFICIAL_HOSTS, official_url
+from bot.identity import official_label
 from bot.models import UnitRating
 
 STATED, INFERRED = "stated", "inferred"
@@ -26,10 +25,7 @@ HELD = "held_alerts"
 
 def source_label(url: str, source_name: str) -> str:
     """The name an alert gives a source: 'HMI Probation', 'GOV.UK', else the config's name."""
-    if not official_url(url):
-        return source_name  # a council's *.gov.uk page is not GOV.UK
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    return "GOV.UK" if host in OFFICIAL_HOSTS else "HMI Probation"
+    return official_label(url) or source_name  # a council's *.gov.uk page is not GOV.UK
 
 
 def shows_rating(unit: UnitRating) -> bool:

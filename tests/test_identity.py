@@ -138,3 +138,12 @@ def test_the_config_the_timeline_and_alerts_agree_on_which_hosts_are_official(ur
     assert SourceConfig(name="s", type="feed", url=url).is_official is official
     assert is_official([url]) is official
     assert source_label(url, "the source") == label
+
+
+@pytest.mark.parametrize("url, official, label", OFFICIAL_CASES)
+def test_the_public_site_names_a_link_by_the_same_list(url, official, label):
+    from bot.publish.view import host
+
+    assert (host(url) in ("HMI Probation", "GOV.UK")) is official
+    if official:
+        assert host(url) == label
