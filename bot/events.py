@@ -118,7 +118,8 @@ def _own_report(cycle: Cycle, record: dict, reading: Reading) -> None:
                                              display_url(reading.item.url)), reading.unit)
     fresh = _new_record(cycle, key, reading, verdict)
     links = [*fresh["links"], *(link for link in record.get("links") or [] if link not in fresh["links"])]
-    fresh.update(event_id=record["event_id"], links=links, first_seen=record.get("first_seen"))
+    fresh.update(event_id=record["event_id"], links=links, first_seen=record.get("first_seen"),
+                 updated_at=cycle.now.isoformat())  # told afresh now: the public feed's `updated`
     _file(cycle, fresh, silent=False)
 
 
@@ -199,7 +200,7 @@ def _hold(cycle: Cycle, record: dict) -> None:
 
 def release(cycle: Cycle, record: dict, *, confirmed_now: bool) -> None:
     """Alert a held event: confirmed by a later reading, or unconfirmed once its hold is over."""
-    changes = {"alerted": True}
+    changes = {"alerted": True, "updated_at": cycle.now.isoformat()}  # public from now: the feed's `updated`
     if not confirmed_now:
         changes["reported_by"] = record.get("evidence_source") or record.get("source_label")
         if not record.get("rating"):

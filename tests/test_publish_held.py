@@ -40,6 +40,8 @@ def test_a_held_news_reading_is_published_only_when_its_hold_ends_marked_unconfi
     assert alert.reported_by == "news-north"
     titles, index = shown(out)
     assert titles == ["Wigan PDU: Inadequate (no earlier rating known) [unconfirmed: reported by news-north]"]
+    (entry,) = feedparser.parse((out / "changes.atom").read_bytes()).entries
+    assert entry.updated == "2026-11-21T10:00:00Z"  # when it became public, not when it was first read
     assert "[unconfirmed: reported by news-north]" in index
     unit_page = (out / "units" / "wigan-pdu.html").read_text(encoding="utf-8")
     assert "Unconfirmed: reported by news-north" in unit_page
