@@ -6,14 +6,14 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
-from bot.config import Config
+from bot.config import Config, official_url
 from bot.convert import bytes_to_page
 from bot.errors import BotError, InputError, SourceError
 from bot.events import Cycle, Reading, alert_from_record, record_unit, release_due
 from bot.extract import extract
 from bot.fetch import Fetcher
 from bot.history import Store
-from bot.identity import display_url, official_url
+from bot.identity import display_url
 from bot.models import Alert, Extraction, Item
 from bot.notify import DeliveryReport, Notifier
 from bot.notify.channels import build_notifiers
