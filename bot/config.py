@@ -8,11 +8,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
 from bot.errors import ConfigError
+from bot.identity import official_url
 from bot.models import DIRECTIONS, UNIT_TYPES
 from bot.regions import REGIONS, resolve_region, suggest_region
 
@@ -31,10 +31,6 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # report PDFs run to a few MB; 10 MB caps 
 DEFAULT_SLACK_BASE_URL = "https://slack.com/api/"
 DEFAULT_TIMEZONE = "Europe/London"
 DEFAULT_HOLD_HOURS = 24.0  # a day for the official release to follow a news story, or a headline
-# Hosts whose texts are official by default: HMI Probation's sites and GOV.UK (not every
-# *.gov.uk host: councils' pages are news about an inspection, not the inspectorate's word).
-OFFICIAL_HOST_SUFFIXES = ("justiceinspectorates.gov.uk",)
-OFFICIAL_HOSTS = ("gov.uk", "www.gov.uk")
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -70,12 +66,6 @@ class SourceConfig:
     def is_official(self) -> bool:
         """True when this source speaks for the inspectorate: set in config, else by its host."""
         return official_url(self.url) if self.official is None else self.official
-
-
-def official_url(url: str) -> bool:
-    """True for HMI Probation's sites and GOV.UK, the hosts whose word confirms a rating."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    return host in OFFICIAL_HOSTS or any(host == s or host.endswith("." + s) for s in OFFICIAL_HOST_SUFFIXES)
 
 
 @dataclass(frozen=True)
