@@ -114,6 +114,8 @@ def _own_report(cycle: Cycle, record: dict, reading: Reading) -> None:
     The event is told afresh from its own report (title, date, evidence, direction), keeping
     its id and the earlier release's link, and alerts or is held like any new event.
     """
+    from bot.timeline import judge_inspection  # with the first item, as the extractor
+
     key = record["unit_key"]
     others = [r for r in cycle.store.inspections_for(key) if r["event_id"] != record["event_id"]]
     verdict = shown_verdict(judge_inspection(reading.unit, others, cycle.past(key), reading.published,

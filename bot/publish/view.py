@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.identity import official_label
-from bot.models import RATINGS, rating_rank
+from bot.models import RATINGS, change_text, rating_rank
 from bot.publish.data import Event, Unit
 
 # Autoescape everywhere (the feed too): every scraped string is text, never markup.
@@ -34,14 +34,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 def headline(event: Event) -> str:
     """'Sheffield PDU: Requires improvement → Inadequate (down)', as the alerts word it."""
-    if event.direction == "new":
-        change = f"{event.rating} (first inspection)"
-    elif event.previous_rating and event.direction == "same":
-        change = f"{event.rating} again (same)"
-    elif event.previous_rating:
-        change = f"{event.previous_rating} → {event.rating} ({event.direction or 'change unknown'})"
-    else:
-        change = f"{event.rating} (no earlier rating known)"
+    change = change_text(event.rating, event.previous_rating, event.direction)
     if event.reported_by:  # as the alert said it: one source's word, the hold over
         change += f" [unconfirmed: reported by {event.reported_by}]"
     return f"{event.name}: {change}"
