@@ -375,7 +375,7 @@ def test_updates_and_cut_releases(text, want):
 @pytest.mark.parametrize("label, name", [
     ("salford youth offending team", "Salford YJS"),
     ("SALFORD YOT", "Salford YJS"),
-    ("barnsley", "Barnsley and Rotherham PDU"),
+    ("rotherham and barnsley", "Barnsley and Rotherham PDU"),
     ("Barnsley PDU", "Barnsley and Rotherham PDU"),
 ])
 def test_free_written_names_resolve_in_any_case(label, name):

@@ -212,11 +212,11 @@ def canonical_from_label(name: str, kind: str | None = None) -> Unit | None:
     """Canonical unit for a free-written name, in any case (type from its words, else `kind`)."""
     m = re.search(rf"(?:{_SUFFIX_RE.pattern})\s*$", name.strip(), re.I)
     written = next((k for k in _SUFFIXES if m and m.group(k)), None)
-    for k in [written] if written else (["PDU", "YJS"] if kind in (None, "other") else [kind]):
-        if k in ("PDU", "YJS"):
-            found = gazetteer().resolve(name if written else f"{name} {k}", k)
-            if found:
-                return found
+    kinds = [written] if written else (["PDU", "YJS"] if kind in (None, "other") else [kind])
+    found = [u for k in kinds if k in ("PDU", "YJS")
+             for u in [gazetteer().resolve(name if written else f"{name} {k}", k)] if u]
+    if len(found) == 1:  # a bare name two units share ("Kirklees": PDU and YJS) names neither alone
+        return found[0]
     found = find_mentions(name)
     if found:
         return found[0].unit
