@@ -479,3 +479,25 @@ PREVIOUS = [
 def test_previous_ratings(text, want):
     u = extract(text).units[0]
     assert (u.name, u.rating, u.previous_rating) == want
+
+
+# --- no direction the text does not support: other units, aspects, other bodies, what-ifs ---------
+
+NO_DIRECTION = [
+ ("Wigan PDU has been rated 'Good'. Neighbouring Bolton PDU was rated 'Inadequate' in 2022.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Good'. Its leadership was rated 'Outstanding' at the last inspection.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Good'. The region was rated 'Requires improvement' in 2023.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Good'. Wigan youth justice service was rated 'Inadequate' in 2021.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Good'. Ofsted rated the council's children's services 'Inadequate' in 2022.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Good'. Two years ago, Ofsted judged Wigan's children's services 'Inadequate'.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Good'. Before unification in 2021, probation in Wigan was run by a CRC rated 'Requires improvement'.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Good'. It could have been rated 'Outstanding' last year, managers said.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Requires improvement', the same as Bolton PDU last year.", ("Requires improvement", None, None)),
+ ("Wigan PDU has been rated 'Good'. Staff said it was not rated 'Inadequate' in 2021, despite reports.", ("Good", None, None)),
+]
+
+
+@pytest.mark.parametrize("text, want", NO_DIRECTION, ids=[t[33:73] for t, _ in NO_DIRECTION])
+def test_no_unsupported_direction(text, want):
+    u = extract(text).units[0]
+    assert (u.rating, u.previous_rating, u.direction) == want

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.extract.claims import asserted, by_another_body
 from bot.extract.previous_rules import PREV_RULES
-from bot.extract.ratings import _FOR_ASPECT, _GENERIC
+from bot.extract.ratings import _FOR_ASPECT, _GENERIC, generic_kind
 from bot.extract.rules import rule
 from bot.extract.subjects import _ASPECT_WORDS
 from bot.extract.text import DATE, Q, RATING_WORDS, Sentence, before, canonical_rating
@@ -92,6 +92,9 @@ def find_previous(sents: list[Sentence], main: Unit | None) -> list[Previous]:
                 date = m.groupdict().get("d") or _sentence_date(s.text)
                 unit = _subject_unit(before(s.text, m.start()), s.context)
                 kind = _kind(s.text, unit, main)
+                named = generic_kind(before(s.text, m.start())[-40:])
+                if unit is None and main is not None and named and named != main.type:
+                    kind = "other"  # "The region was rated ..." in a PDU's story: not the PDU's rating
                 # a rule whose match holds the current rating too masks only from the previous one
                 start = m.start("r") if rx.meta.get("mask_from_rating") else m.start()
                 out.append(Previous(rating, date, unit, kind, (s.start + start, s.start + m.end()), rx.name))
@@ -128,7 +131,11 @@ def _declined(rx, text: str, m) -> bool:
         return True  # "work with victims ... and was rated 'Outstanding'" is a sub-rating
     if rx.meta.get("subject_is_unit") and not _about_unit(text[: m.start()]):
         return True  # "leadership improved from 'RI' to ..." is about an aspect
-    return False
+    lead = before(text, m.start("r"))
+    if not asserted(lead, text[m.end("r"):]):
+        return True  # "it could have been rated 'Outstanding'", "was not rated 'Inadequate' in 2021"
+    clause = re.split(r"[,;:]", before(text, m.start()))[-1]
+    return bool(_ASPECT_WORDS.search(clause[-40:]) and not find_mentions(clause))  # "Its leadership was rated"
 
 
 _ONE_GRADE = rule(
