@@ -501,3 +501,27 @@ NO_DIRECTION = [
 def test_no_unsupported_direction(text, want):
     u = extract(text).units[0]
     assert (u.rating, u.previous_rating, u.direction) == want
+
+
+# --- texts that report no inspection, in the genres issue 10 names: no claim at all ----------------
+
+NOT_INSPECTIONS = [
+ "Probation staff shortages\nThe Probation Service is short of 1,500 officers, the National Audit Office said. Wigan PDU, rated 'Inadequate' last year, has a 30% vacancy rate.",
+ "Serious further offence review\nA review found failings in how Bolton PDU supervised the man. The PDU was rated 'Requires improvement' in 2023.",
+ "Minister visits Salford probation office\nThe minister praised staff at Salford PDU, which inspectors rated 'Good' in 2022.",
+ "Probation inspection programme 2025-26\nWe will inspect every PDU in the North West, including Wigan PDU and Bolton PDU, which were rated 'Inadequate' and 'Good' when last inspected.",
+ "Chief Inspector's speech to the Probation Institute\nI was pleased that Wigan PDU has been rated 'Good'. But too many services require improvement.",
+ "Job: Senior Probation Officer, Wigan PDU\nSalary: £40,000\nClosing date: 1 May\nWigan PDU was rated 'Good' by HM Inspectorate of Probation.",
+ "Thematic inspection: work with women\nOur thematic inspection visited Wigan PDU, which has been rated 'Good', and five other PDUs.",
+ "Youth justice annual report 2024-25\nSefton YJS was rated 'Outstanding', Knowsley YJS 'Good' and Wirral YJS 'Requires improvement'.",
+ "HMI Prisons: HMP Manchester 'poor'\nHM Inspectorate of Prisons rated safety at the prison 'poor'. Probation staff from Manchester North PDU work there.",
+ "Ofsted: Bolton children's services 'Good'\nBolton's children's services have been rated 'Good' by Ofsted. The youth justice service works closely with them.",
+ "Council leader: 'We want our youth justice service to be rated Outstanding'\nThe leader said Bolton YJS would aim for the top grade at its next inspection.",
+ "Bolton YJS inspection next month\nInspectors from HM Inspectorate of Probation will visit Bolton YJS next month. The service was rated 'Good' in 2021.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_INSPECTIONS, ids=[t[:40] for t in NOT_INSPECTIONS])
+def test_texts_that_report_no_inspection(text):
+    result = extract(text)
+    assert not result.is_inspection and not [u for u in result.units if u.name not in result.siblings]
