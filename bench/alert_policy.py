@@ -15,7 +15,7 @@ import argparse
 import json
 from pathlib import Path
 
-from bot.config import official_url
+from bot.identity import official_url
 from bot.convert import read_source
 from bot.extract import extract
 from bot.policy import shows_rating

@@ -22,6 +22,7 @@ import yaml
 from bot.config import SourceConfig, load_config
 from bot.fetch import Fetcher
 from bot.history import Store
+from bot.identity import official_url
 from bot.pipeline import run_cycle
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,8 +31,6 @@ DEFAULT_FOLDERS = (REPO.parent / "shared" / "corpus", REPO.parent / "shared" / "
 OFFICIAL_KINDS = {"press_release", "report", "report_page", "official"}
 # File names the corpora give to official texts (o001.txt, doc-001.txt), whatever their kind.
 OFFICIAL_FILE = re.compile(r"^(?:o\d|doc-)")
-# HMI Probation's sites and GOV.UK itself; a council's site under .gov.uk is not official.
-OFFICIAL_HOST = re.compile(r"(?:^|\.)justiceinspectorates\.gov\.uk$|^(?:www\.)?gov\.uk$")
 FEEDS = {True: "/hmiprobation/feed/", False: "/news/regional/rss.xml"}
 
 
@@ -60,9 +59,8 @@ class Text:
 
 def is_official(label: dict) -> bool:
     """Press releases and report pages go on the inspectorate feed; news, blogs, council pages not."""
-    host = urlsplit(label.get("url") or "").hostname or ""
     return (label.get("kind") in OFFICIAL_KINDS or bool(OFFICIAL_FILE.match(label["file"]))
-            or bool(OFFICIAL_HOST.search(host)))
+            or official_url(label.get("url") or ""))  # the bot's own list of official hosts
 
 
 def load_texts(folders) -> list[Text]:

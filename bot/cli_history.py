@@ -22,18 +22,16 @@ def cmd_history(args) -> int:
     Example: hmip-bot history "Kirklees PDU"
     """
     from bot.config import load_config
-    from bot.records import Filters, history_records, summary_table, timeline_text, unit_summaries
+    from bot.records import Filters, histories_text, history_records, summary_table, unit_histories, unit_summaries
 
     config = load_config(args.config)
     filters = Filters(region=args.region, type=args.type, rating=args.rating, changed=args.changed)
-    if args.json or args.unit:
-        rows = history_records(config, args.unit, filters)
-        if args.json:
-            print(json.dumps(rows, ensure_ascii=False, indent=2))
-        elif rows:
-            print(timeline_text(rows))
-        else:
-            print(f"No inspections recorded for {args.unit!r}.")
+    if args.unit and not args.json:
+        groups = unit_histories(config, args.unit)  # one block per unit the name matches
+        print(histories_text(groups) if groups else f"No inspections recorded for {args.unit!r}.")
+        return 0
+    if args.json:
+        print(json.dumps(history_records(config, args.unit, filters), ensure_ascii=False, indent=2))
         return 0
     rows = unit_summaries(config, filters)
     print(summary_table(rows) if rows else "No inspections recorded" + (" that match." if filters != Filters() else " yet."))

@@ -26,7 +26,7 @@ ROUTES = {
     "/hmiprobation/media/press-releases/2026/11/resettlement-thematic/": ("pages/thematic.html", "text/html"),
     "/government/news/urgent-action-needed-at-inadequate-sheffield-probation-delivery-unit":
         ("pages/govuk-sheffield.html", "text/html"),
-    "/government/news/derby-city-probation-delivery-unit-requires-improvement":
+    "/government/news/derby-city-probation-delivery-unit-rated-inadequate":
         ("pages/govuk-derby.html", "text/html"),
     "/news/articles/c9sheffield0o": ("pages/bbc-sheffield.html", "text/html"),
 }

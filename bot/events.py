@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.baseline import load_baseline
 from bot.config import Config
 from bot.diff import event_id, find_same_event, find_unrated_event, merge_record, unit_key
 from bot.history import Store
@@ -20,7 +19,6 @@ from bot.identity import display_url
 from bot.models import Alert, Extraction, Item, UnitRating
 from bot.notify import Notifier
 from bot.policy import HELD, confirmed, evidence_changes, hold_reason, shown_verdict
-from bot.timeline import judge_inspection
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +38,8 @@ class Cycle:
     def past(self, key: str) -> list[dict]:
         """The record of past ratings for one unit (the baseline is read once, when first needed)."""
         if self._baseline is None:
+            from bot.baseline import load_baseline  # with the first item: a quiet poll never reads it
+
             self._baseline = load_baseline(self.config.baseline)
         return self._baseline.for_unit(key)
 
@@ -65,22 +65,34 @@ class Reading:
 
 def record_unit(cycle: Cycle, reading: Reading) -> None:
     """Record one unit's rating as a new event, or add this source to the event it retells."""
+    from bot.timeline import judge_inspection  # with the first item, as the extractor
+
     unit, store = reading.unit, cycle.store
     key = unit_key(unit.name)
     existing, past = store.inspections_for(key), cycle.past(key)
     same = find_same_event(existing, unit, reading.published, now=cycle.now)
     if same is None and unit.rating:
         same = _adopt_unrated(cycle, existing, past, reading)
+    sibling = unit.name in reading.result.siblings
+    if same is not None and same.get("in_passing") and not (sibling or reading.quiet):
+        _own_report(cycle, same, reading)  # named in passing before, now reported for itself
+        return
     if same is not None:
         merge(cycle, same, reading)
         return
-    sibling = unit.name in reading.result.siblings
     if sibling and any(r.get("rating") == unit.rating for r in existing + past):
         return  # a rating named in passing that history (or the baseline) already holds
     record = _new_record(cycle, key, reading, shown_verdict(judge_inspection(
         unit, existing, past, reading.published, display_url(reading.item.url)), unit))
+    if sibling:
+        record["in_passing"] = True  # its own report, when it comes, is the news (_own_report)
+    _file(cycle, record, silent=reading.quiet or sibling)
+
+
+def _file(cycle: Cycle, record: dict, *, silent: bool) -> None:
+    """Store a new event: alerted at once if confirmed, else held; or recorded silently."""
     alert = alert_from_record(record, update=False)
-    if reading.quiet or sibling:
+    if silent:
         record["alerted"] = False
         cycle.report.recorded_silently += 1
     elif confirmed(record):
@@ -92,8 +104,27 @@ def record_unit(cycle: Cycle, reading: Reading) -> None:
     else:
         record["alerted"] = False
         _hold(cycle, record)  # listed first: a crash before the record only re-reads the item
-    store.add_inspection(record)
+    cycle.store.add_inspection(record)
     cycle.report.history_changed = True
+
+
+def _own_report(cycle: Cycle, record: dict, reading: Reading) -> None:
+    """A unit's own report of an event another unit's release named in passing (recorded silently).
+
+    The event is told afresh from its own report (title, date, evidence, direction), keeping
+    its id and the earlier release's link, and alerts or is held like any new event.
+    """
+    from bot.timeline import judge_inspection  # with the first item, as the extractor
+
+    key = record["unit_key"]
+    others = [r for r in cycle.store.inspections_for(key) if r["event_id"] != record["event_id"]]
+    verdict = shown_verdict(judge_inspection(reading.unit, others, cycle.past(key), reading.published,
+                                             display_url(reading.item.url)), reading.unit)
+    fresh = _new_record(cycle, key, reading, verdict)
+    links = [*fresh["links"], *(link for link in record.get("links") or [] if link not in fresh["links"])]
+    fresh.update(event_id=record["event_id"], links=links, first_seen=record.get("first_seen"),
+                 updated_at=cycle.now.isoformat())  # told afresh now: the public feed's `updated`
+    _file(cycle, fresh, silent=False)
 
 
 def _new_record(cycle: Cycle, key: str, reading: Reading, verdict) -> dict:
@@ -115,6 +146,8 @@ def _new_record(cycle: Cycle, key: str, reading: Reading, verdict) -> dict:
 
 def _adopt_unrated(cycle: Cycle, existing: list[dict], past: list[dict], reading: Reading) -> dict | None:
     """A held event of this unit whose text lacked the rating: this reading supplies it."""
+    from bot.timeline import judge_inspection  # with the first item, as the extractor
+
     record = find_unrated_event(existing, reading.published, now=cycle.now)
     if record is None or record["event_id"] not in cycle.store.get_meta(HELD, {}):
         return None  # one already alerted as "rating not stated": the rating is news of its own
@@ -173,7 +206,7 @@ def _hold(cycle: Cycle, record: dict) -> None:
 
 def release(cycle: Cycle, record: dict, *, confirmed_now: bool) -> None:
     """Alert a held event: confirmed by a later reading, or unconfirmed once its hold is over."""
-    changes = {"alerted": True}
+    changes = {"alerted": True, "updated_at": cycle.now.isoformat()}  # public from now: the feed's `updated`
     if not confirmed_now:
         changes["reported_by"] = record.get("evidence_source") or record.get("source_label")
         if not record.get("rating"):

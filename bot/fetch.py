@@ -220,6 +220,9 @@ class Fetcher:
         status = r.status_code
         headers = {k.lower(): v for k, v in r.headers.items()}
         if status == 304:
+            # Read the (empty) body: the connection then goes back to the pool for the next
+            # source on this host, instead of being closed and opened again (a TLS handshake).
+            r.content  # noqa: B018
             return Response(url=r.url, status=status, body=b"", headers=headers, not_modified=True)
         if not 200 <= status < 300:
             tries = self._tries() if status in RETRY_STATUSES else ""

@@ -17,6 +17,29 @@ _HMIP_PATH = "/hmiprobation"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+# The hosts whose word is the inspectorate's: HMI Probation's sites (justiceinspectorates.gov.uk
+# and its subdomains) and GOV.UK, where it publishes too. Not every *.gov.uk host: councils'
+# pages are news about an inspection, not the inspectorate's word.
+OFFICIAL_HOST_SUFFIXES = ("justiceinspectorates.gov.uk",)
+OFFICIAL_HOSTS = ("gov.uk", "www.gov.uk")
+
+
+def official_url(url: str) -> bool:
+    """True for a URL on HMI Probation's sites or GOV.UK, the hosts whose word confirms a rating."""
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return False
+    return host in OFFICIAL_HOSTS or any(host == s or host.endswith("." + s) for s in OFFICIAL_HOST_SUFFIXES)
+
+
+def official_label(url: str) -> str | None:
+    """How people know an official host: 'HMI Probation' or 'GOV.UK'; None for any other."""
+    if not official_url(url):
+        return None
+    return "GOV.UK" if (urlsplit(url).hostname or "").lower().rstrip(".") in OFFICIAL_HOSTS else "HMI Probation"
+
+
 def canonical_url(url: str) -> str:
     """The key for an article URL: https, bare host, no fragment or tracking, sorted query."""
     url = unwrap_redirect(url.strip())

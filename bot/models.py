@@ -23,6 +23,20 @@ def direction_between(previous: str | None, current: str | None) -> str | None:
     return "up" if b > a else "down" if b < a else "same"
 
 
+def change_text(rating: str | None, previous: str | None, direction: str | None,
+                *, unclear: bool = False) -> str:
+    """'Requires improvement → Inadequate (down)': one wording for the terminal and the site."""
+    if direction == "new":
+        return f"{rating} (first inspection)"
+    if previous and direction == "same":
+        return f"{rating} again (same)"
+    if previous:
+        return f"{previous} → {rating} ({direction or 'change unknown'})"
+    if unclear:
+        return f"{rating} (previous rating unclear)"
+    return f"{rating} (no earlier rating known)"
+
+
 @dataclass(frozen=True)
 class UnitRating:
     """One unit rated in one text."""

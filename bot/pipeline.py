@@ -7,10 +7,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from bot.config import Config, official_url
-from bot.convert import bytes_to_page
-from bot.errors import BotError, InputError, SourceError
+from bot.errors import BotError, InputError, SourceError, StateError
 from bot.events import Cycle, Reading, alert_from_record, record_unit, release_due
-from bot.extract import extract
 from bot.fetch import Fetcher
 from bot.history import Store
 from bot.identity import display_url
@@ -194,6 +192,9 @@ def _read_item(cycle: Cycle, fetcher, item: Item) -> None:
     if report.silent and not (item.published and _too_old(config, item, None, now)):
         return  # backfill records only what is old; recent items wait for a normal run to alert
     log.info("reading %s", item.url)
+    # Converters and the extractor load with the first item: a quiet poll never pays for them.
+    from bot.convert import bytes_to_page
+
     try:
         response = fetcher.get(item.url)
         page = bytes_to_page(response.body, response.url, response.headers.get("content-type", ""))
@@ -202,6 +203,8 @@ def _read_item(cycle: Cycle, fetcher, item: Item) -> None:
         return
     try:
         _extract_and_record(cycle, item, page, fetcher)
+    except StateError:
+        raise  # a corrupt or unwritable state file stops the run (exit 2): never an item's fault
     except Exception as e:  # noqa: BLE001 (one strange page must never stop the others)
         log.debug("item %s failed", item.url, exc_info=True)
         _item_failed(store, item, BotError(f"{item.url}: could not be read ({e.__class__.__name__}: {e})"), report)
@@ -230,6 +233,8 @@ def _item_failed(store, item: Item, error: BotError, report: CycleReport) -> Non
 
 
 def _extract_and_record(cycle: Cycle, item: Item, page, fetcher=None) -> None:
+    from bot.extract import extract
+
     store, report = cycle.store, cycle.report
     result = extract(page.text, title=page.title or item.title, published=page.published)
     published = result.published or (item.published.date().isoformat() if item.published else None)
@@ -253,6 +258,9 @@ def _with_report(fetcher, result: Extraction, url: str, links: tuple) -> tuple[E
 
     The report is a bonus: if it cannot be read, the release alone is recorded.
     """
+    from bot.convert import bytes_to_page
+    from bot.extract import extract
+
     try:
         response = fetcher.get(url)
         report = extract(bytes_to_page(response.body, response.url, response.headers.get("content-type", "")).text)

@@ -13,8 +13,8 @@ records here; `bot.events` applies them to the state.
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import urlsplit
 
+from bot.identity import official_label
 from bot.models import UnitRating
 
 STATED, INFERRED = "stated", "inferred"
@@ -23,17 +23,9 @@ STATED, INFERRED = "stated", "inferred"
 # must not show an unconfirmed reading as news before its alert.
 HELD = "held_alerts"
 
-# How people know the official hosts; any other source is shown by its name in the config.
-_HOST_LABELS = (("justiceinspectorates.gov.uk", "HMI Probation"), ("gov.uk", "GOV.UK"))
-
-
 def source_label(url: str, source_name: str) -> str:
     """The name an alert gives a source: 'HMI Probation', 'GOV.UK', else the config's name."""
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    for suffix, label in _HOST_LABELS:
-        if host == suffix or host.endswith("." + suffix):
-            return label
-    return source_name
+    return official_label(url) or source_name  # a council's *.gov.uk page is not GOV.UK
 
 
 def shows_rating(unit: UnitRating) -> bool:

@@ -40,8 +40,12 @@ class Filters:
         return not self.changed or (len(rated) > 1 and rated[-2]["rating"] != last["rating"])
 
 
-def timelines(config, *, store: Store | None = None) -> dict[str, list[dict]]:
-    """Every unit's inspections, oldest first, baseline rows and read ones joined."""
+def timelines(config, *, store: Store | None = None, hidden=frozenset()) -> dict[str, list[dict]]:
+    """Every unit's inspections, oldest first, baseline rows and read ones joined.
+
+    Events whose ids are in `hidden` are left out before the join (the public site's held
+    readings), so a baseline row they would have retold stays as it was.
+    """
     baseline = load_baseline(config.baseline)
     if store is None:
         with Store(config.state_dir, lock=False) as opened:
@@ -50,7 +54,8 @@ def timelines(config, *, store: Store | None = None) -> dict[str, list[dict]]:
         read = store.all_inspections()
     by_key: dict[str, list[dict]] = {}
     for record in read:
-        by_key.setdefault(record["unit_key"], []).append(record)
+        if record.get("event_id") not in hidden:
+            by_key.setdefault(record["unit_key"], []).append(record)
     keys = list(dict.fromkeys([*baseline.keys(), *by_key]))
     return {key: merge(by_key.get(key, []), baseline.for_unit(key)) for key in keys}
 
@@ -75,10 +80,21 @@ def _newest(records: list[dict]) -> list[dict]:
 
 
 def history_records(config, unit: str | None = None, filters: Filters = Filters()) -> list[dict]:
-    """Inspections newest first: of one unit, or of every unit that passes the filters."""
+    """Inspections newest first: of every unit that passes the filters, or of the units a name
+    matches, one unit after the other (see `unit_histories`)."""
+    if unit:
+        return [r for _, rows in unit_histories(config, unit) for r in rows]
     units = timelines(config)
-    keys = find_units(units, unit) if unit else [k for k, t in units.items() if filters.keep(t)]
-    return _newest([r for k in keys for r in units[k]])
+    return _newest([r for k, t in units.items() if filters.keep(t) for r in t])
+
+
+def unit_histories(config, query: str) -> list[tuple[str, list[dict]]]:
+    """Each unit a name or alias matches ("kirklees": the PDU and the YJS), by name, with its
+    inspections newest first: a name shared by several units never mixes their timelines."""
+    units = timelines(config)
+    groups = [_newest(units[key]) for key in find_units(units, query)]
+    groups = [(rows[0].get("name") or "", rows) for rows in groups if rows]
+    return sorted(groups, key=lambda g: g[0].casefold())
 
 
 def unit_summaries(config, filters: Filters = Filters()) -> list[dict]:
@@ -168,6 +184,19 @@ def timeline_text(rows: list[dict]) -> str:
                 lines.append(f"    note: {r[key]}")
         lines += [f"    {link}" for link in r.get("links") or []]
     return "\n".join(lines)
+
+
+def histories_text(groups: list[tuple[str, list[dict]]]) -> str:
+    """`history UNIT`: each matching unit's header, then its timeline; a blank line between units."""
+    return "\n\n".join(f"{_unit_header(name, rows)}\n{timeline_text(rows)}" for name, rows in groups)
+
+
+def _unit_header(name: str, rows: list[dict]) -> str:
+    """'Kirklees PDU (PDU, Yorkshire and the Humber): 2 inspections'."""
+    kind = next((r["type"] for r in rows if r.get("type")), None)
+    region = next((r["region"] for r in rows if r.get("region")), None)
+    facts = ", ".join(x for x in (kind, region) if x)
+    return f"{name}{f' ({facts})' if facts else ''}: {len(rows)} inspection{'s' if len(rows) != 1 else ''}"
 
 
 def _table(header: tuple, body: list[tuple]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 
 # The gazetteer's `region` column (bot/data/pdus.csv), as alerts carry it.
@@ -33,5 +32,7 @@ def resolve_region(name: str) -> str | None:
 
 def suggest_region(name: str) -> str | None:
     """The region a misspelt name most likely meant ('Norh East' -> 'North East'), else None."""
+    import difflib  # only for a name not found: a good config never loads it
+
     close = difflib.get_close_matches(_fold(name), list(_NAMES), n=1, cutoff=0.6)
     return _NAMES[close[0]] if close else None

@@ -6,17 +6,12 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from urllib.parse import urlsplit
 
 from bot.diff import judge
-from bot.identity import canonical_url
+from bot.identity import canonical_url, official_url
 from bot.models import UnitRating, direction_between
 
 WINDOW_DAYS = 45  # the same inspection, retold: same unit, same rating, dates this close
-# The inspectorate's own pages: where a previous rating is disputed, these are believed. Its
-# site and subdomains, and GOV.UK, where it publishes too (but not other *.gov.uk: councils).
-OFFICIAL_DOMAINS = ("justiceinspectorates.gov.uk",)
-OFFICIAL_HOSTS = ("gov.uk", "www.gov.uk")
 
 
 @dataclass(frozen=True)
@@ -186,12 +181,8 @@ def _from_history(unit: UnitRating, earlier: list[dict], published: str | None, 
 
 
 def is_official(urls) -> bool:
-    """Whether any of the URLs is on the inspectorate's own site."""
-    for url in urls or ():
-        host = (urlsplit(url).hostname or "").lower()
-        if host in OFFICIAL_HOSTS or any(host == d or host.endswith("." + d) for d in OFFICIAL_DOMAINS):
-            return True
-    return False
+    """Whether any of the URLs is the inspectorate's own page: where a previous rating is disputed, it is believed."""
+    return any(official_url(url) for url in urls or () if url)
 
 
 def _reconcile(verdict: Verdict, unit: UnitRating, last: dict, url: str | None) -> Verdict:

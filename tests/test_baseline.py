@@ -265,3 +265,23 @@ def test_with_the_packaged_record_the_release_is_alerted_down_from_its_2022_rati
 
     assert (alert.direction, alert.previous_rating, alert.previous_published) == (
         "down", "Requires improvement", "2022-05-17")
+
+
+def test_history_of_a_name_several_units_share_shows_each_units_timeline_under_its_own_header(packaged, cli):
+    units = _latest_two()
+    result = cli("history", "kirklees", "--config", packaged)
+    assert result.code == 0, result.err
+    blocks = result.out.strip().split("\n\n")
+    headers = [block.splitlines()[0] for block in blocks]
+    assert headers == ["Kirklees PDU (PDU, Yorkshire and the Humber): 2 inspections",
+                       "Kirklees YJS (YJS): 1 inspection"]
+    for block, unit in zip(blocks, ("Kirklees PDU", "Kirklees YJS")):
+        dated = [line for line in block.splitlines()[1:] if not line.startswith(" ")]
+        assert len(dated) == len(units[unit]) and all(f"{unit}:" in line for line in dated)
+        assert [line.split()[0] for line in dated] == [r["published"] for r in reversed(units[unit])]
+
+    rows = json.loads(cli("history", "kirklees", "--config", packaged, "--json").out)
+    assert [r["name"] for r in rows] == ["Kirklees PDU", "Kirklees PDU", "Kirklees YJS"]  # one unit after the other
+
+    one = cli("history", "kirklees yjs", "--config", packaged).out
+    assert one.splitlines()[0] == "Kirklees YJS (YJS): 1 inspection" and "Kirklees PDU" not in one

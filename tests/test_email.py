@@ -338,7 +338,7 @@ def test_dry_run_writes_the_html_and_changes_nothing(tmp_path, smtp_server):
     email = email_config(smtp_server)
     queued(tmp_path, email, THREE)
     state = tmp_path / "state"
-    before = {p.name: p.read_bytes() for p in state.iterdir() if p.is_file()}
+    before = {p: p.read_bytes() for p in state.rglob("*") if p.is_file()}
     out = tmp_path / "preview" / "weekly.html"
     report = send(tmp_path, email, dry_run=True, html_out=out)
 
@@ -347,5 +347,5 @@ def test_dry_run_writes_the_html_and_changes_nothing(tmp_path, smtp_server):
     assert preview.subject == "3 probation inspections: 2 down, 1 up" and preview.html_path == out
     assert "Kirklees PDU" in preview.text and out.read_text(encoding="utf-8") == preview.html
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert {p.name: p.read_bytes() for p in state.iterdir() if p.is_file()} == before
+    assert {p: p.read_bytes() for p in state.rglob("*") if p.is_file()} == before
     assert f"HTML written to {out}" in report.lines()[0]

@@ -36,8 +36,9 @@ def test_one_cycle_posts_each_event_once_to_each_matching_channel(tmp_path, slac
         assert first.exit_code == 0, first.failures
         everything = [m["text"] for m in slack_api.posted("C0PROBATION")]
         youth = [m["text"] for m in slack_api.posted("C0YJSALERTS")]
-        assert len(everything) == 3
-        assert any("Sheffield PDU" in t and "Requires improvement → Inadequate" in t for t in everything)
+        assert len(everything) == 3, everything
+        assert any("Sheffield PDU: still Inadequate (no change)" in t for t in everything), everything
+        assert any("Derby City PDU" in t and "Requires improvement → Inadequate" in t for t in everything)
         assert len(youth) == 1 and "Salford YJS" in youth[0]
         # The press release, GOV.UK and the BBC told one inspection: one message, three links.
         sheffield = next(m for m in slack_api.posted("C0PROBATION") if "Sheffield" in m["text"])

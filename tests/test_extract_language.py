@@ -375,7 +375,7 @@ def test_updates_and_cut_releases(text, want):
 @pytest.mark.parametrize("label, name", [
     ("salford youth offending team", "Salford YJS"),
     ("SALFORD YOT", "Salford YJS"),
-    ("barnsley", "Barnsley and Rotherham PDU"),
+    ("rotherham and barnsley", "Barnsley and Rotherham PDU"),
     ("Barnsley PDU", "Barnsley and Rotherham PDU"),
 ])
 def test_free_written_names_resolve_in_any_case(label, name):
@@ -412,3 +412,116 @@ def test_headlines_of_other_stories_in_the_body_are_not_this_texts_units():
             "Caption: Salford PDU rated 'Requires improvement'")
     result = extract(text)
     assert [(u.name, u.rating) for u in result.units if u.name not in result.siblings] == [("Bolton PDU", "Good")]
+
+
+@pytest.mark.parametrize("line", [
+    "But Jane Example, Chief Inspector of Probation, explained the findings.",
+    "Chief probation inspector Jane Example said staff were committed.",
+    "A report by HM Inspectorate of Probation (HMIP) chief Dame Jane Example found problems.",
+    "the appointment of Jane Example as His Majesty's Chief Inspector of Probation",
+])
+def test_chief_inspector_forms(line):
+    assert extract(f"Bolton PDU rated 'Good'\n{line}").chief_inspector == "Jane Example"
+
+
+_RATED_LEAD = "Bolton PDU has been rated 'Good' by HM Inspectorate of Probation. "
+RECS = [
+ ("Inspectors have made eight recommendations.", 8),
+ ("The report makes 7 recommendations for improvement.", 7),
+ ("The inspectorate has issued 10 recommendations to the PDU.", 10),
+ ("Eight recommendations have been made to help the service improve.", 8),
+ ("In total, inspectors made nine recommendations.", 9),
+ ("The report contains five recommendations for the PDU and two for the region.", 7),
+ ("The inspectors set out six recommendations.", 6),
+ ("We have made a total of four recommendations.", 4),
+ ("There are 11 recommendations in the report.", 11),
+ ("The inspection report, which contains 12 recommendations, was published today.", 12),
+ ("Inspectors recommended three improvements.", None),
+ ("Progress on the two recommendations from the last inspection was slow.", None),
+]
+
+
+@pytest.mark.parametrize("sentence, count", RECS)
+def test_recommendation_counts(sentence, count):
+    assert extract(_RATED_LEAD + sentence).units[0].recommendations == count
+
+
+DATES = [
+ ("Published 4 June 2024", "2024-06-04"), ("4 June 2024", "2024-06-04"), ("Updated: 5 June 2024", None),
+ ("Wednesday 4 June 2025", "2025-06-04"), ("04/06/2024", None), ("Date: 4th June 2024", "2024-06-04"),
+ ("By Jo Bloggs, BBC News\n4 June 2024", "2024-06-04"), ("Last updated 5 June 2024", None),
+ ("4 June 2024 at 10:00", "2024-06-04"), ("First published: 4 Jun 2024", "2024-06-04"),
+]
+
+
+@pytest.mark.parametrize("line, iso", DATES)
+def test_publication_date_lines(line, iso):
+    assert extract(f"Bolton PDU rated 'Good'\n{line}\n" + _RATED_LEAD).published == iso
+
+
+# --- previous ratings, and a direction only where the text supports one --------------------------
+
+PREVIOUS = [
+ ("Wigan PDU has been rated 'Good' by HM Inspectorate of Probation. It was previously graded as inadequate.", ("Wigan PDU","Good","Inadequate")),
+ ("Wigan PDU has been rated 'Good', an improvement on the 'Inadequate' rating it was given in 2019.", ("Wigan PDU","Good","Inadequate")),
+ ("Wigan PDU has been rated 'Good', a step up from 2021, when it was rated 'Requires improvement'.", ("Wigan PDU","Good","Requires improvement")),
+ ("Wigan PDU has been rated 'Good'. Three years ago the service was judged to be inadequate.", ("Wigan PDU","Good","Inadequate")),
+ ("Wigan PDU has been rated 'Good'. Its last rating was 'Requires improvement'.", ("Wigan PDU","Good","Requires improvement")),
+ ("Wigan PDU, which was rated 'Inadequate' two years ago, is now rated 'Good'.", ("Wigan PDU","Good","Inadequate")),
+ ("Wigan PDU has moved up a grade to 'Good', HM Inspectorate of Probation said.", ("Wigan PDU","Good","Requires improvement")),
+ ("Wigan PDU has dropped one grade to 'Requires improvement', inspectors said.", ("Wigan PDU","Requires improvement","Good")),
+ ("Wigan PDU has been rated 'Good' for the first time.", ("Wigan PDU","Good",None)),
+ ("Wigan PDU has been rated 'Good'. In 2021 inspectors found the PDU required improvement.", ("Wigan PDU","Good","Requires improvement")),
+]
+
+
+@pytest.mark.parametrize("text, want", PREVIOUS, ids=[t[:40] for t, _ in PREVIOUS])
+def test_previous_ratings(text, want):
+    u = extract(text).units[0]
+    assert (u.name, u.rating, u.previous_rating) == want
+
+
+# --- no direction the text does not support: other units, aspects, other bodies, what-ifs ---------
+
+NO_DIRECTION = [
+ ("Wigan PDU has been rated 'Good'. Neighbouring Bolton PDU was rated 'Inadequate' in 2022.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Good'. Its leadership was rated 'Outstanding' at the last inspection.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Good'. The region was rated 'Requires improvement' in 2023.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Good'. Wigan youth justice service was rated 'Inadequate' in 2021.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Good'. Ofsted rated the council's children's services 'Inadequate' in 2022.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Good'. Two years ago, Ofsted judged Wigan's children's services 'Inadequate'.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Good'. Before unification in 2021, probation in Wigan was run by a CRC rated 'Requires improvement'.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Good'. It could have been rated 'Outstanding' last year, managers said.", ("Good", None, None)),
+ ("Wigan PDU has been rated 'Requires improvement', the same as Bolton PDU last year.", ("Requires improvement", None, None)),
+ ("Wigan PDU has been rated 'Good'. Staff said it was not rated 'Inadequate' in 2021, despite reports.", ("Good", None, None)),
+]
+
+
+@pytest.mark.parametrize("text, want", NO_DIRECTION, ids=[t[33:73] for t, _ in NO_DIRECTION])
+def test_no_unsupported_direction(text, want):
+    u = extract(text).units[0]
+    assert (u.rating, u.previous_rating, u.direction) == want
+
+
+# --- texts that report no inspection, in the genres issue 10 names: no claim at all ----------------
+
+NOT_INSPECTIONS = [
+ "Probation staff shortages\nThe Probation Service is short of 1,500 officers, the National Audit Office said. Wigan PDU, rated 'Inadequate' last year, has a 30% vacancy rate.",
+ "Serious further offence review\nA review found failings in how Bolton PDU supervised the man. The PDU was rated 'Requires improvement' in 2023.",
+ "Minister visits Salford probation office\nThe minister praised staff at Salford PDU, which inspectors rated 'Good' in 2022.",
+ "Probation inspection programme 2025-26\nWe will inspect every PDU in the North West, including Wigan PDU and Bolton PDU, which were rated 'Inadequate' and 'Good' when last inspected.",
+ "Chief Inspector's speech to the Probation Institute\nI was pleased that Wigan PDU has been rated 'Good'. But too many services require improvement.",
+ "Job: Senior Probation Officer, Wigan PDU\nSalary: £40,000\nClosing date: 1 May\nWigan PDU was rated 'Good' by HM Inspectorate of Probation.",
+ "Thematic inspection: work with women\nOur thematic inspection visited Wigan PDU, which has been rated 'Good', and five other PDUs.",
+ "Youth justice annual report 2024-25\nSefton YJS was rated 'Outstanding', Knowsley YJS 'Good' and Wirral YJS 'Requires improvement'.",
+ "HMI Prisons: HMP Manchester 'poor'\nHM Inspectorate of Prisons rated safety at the prison 'poor'. Probation staff from Manchester North PDU work there.",
+ "Ofsted: Bolton children's services 'Good'\nBolton's children's services have been rated 'Good' by Ofsted. The youth justice service works closely with them.",
+ "Council leader: 'We want our youth justice service to be rated Outstanding'\nThe leader said Bolton YJS would aim for the top grade at its next inspection.",
+ "Bolton YJS inspection next month\nInspectors from HM Inspectorate of Probation will visit Bolton YJS next month. The service was rated 'Good' in 2021.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_INSPECTIONS, ids=[t[:40] for t in NOT_INSPECTIONS])
+def test_texts_that_report_no_inspection(text):
+    result = extract(text)
+    assert not result.is_inspection and not [u for u in result.units if u.name not in result.siblings]

@@ -69,12 +69,23 @@ def release(proc: subprocess.Popen) -> None:
 
 def test_writes_replace_files_atomically_and_keep_a_backup(tmp_path):
     with Store(tmp_path) as store:
-        store.mark_seen("a", source="s", url="https://example.org/a", published=None)
-        store.mark_seen("b", source="s", url="https://example.org/b", published="2024-01-02")
-    assert not list(tmp_path.glob("*.tmp"))
-    current = json.loads((tmp_path / "seen.json").read_text())
-    backup = json.loads((tmp_path / "seen.json.bak").read_text())
-    assert len(current["seen"]) == 2 and len(backup["seen"]) == 1
+        store.add_inspection(inspection("e1"))
+        store.add_inspection(inspection("e2"))
+    assert not list(tmp_path.rglob("*.tmp"))
+    current = json.loads((tmp_path / "history.json").read_text())
+    backup = json.loads((tmp_path / "history.json.bak").read_text())
+    assert len(current["inspections"]) == 2 and len(backup["inspections"]) == 1
+
+
+def test_seen_items_are_spread_over_shards(tmp_path):
+    with Store(tmp_path) as store, store.batch():
+        for i in range(2000):
+            store.mark_seen(f"item-{i}", source="s", url=f"https://example.org/{i}", published=None)
+    shards = sorted((tmp_path / "seen").glob("*.json"))
+    assert len(shards) == history.SEEN_SHARDS
+    counts = [len(json.loads(p.read_text())["seen"]) for p in shards]
+    assert sum(counts) == 2000 and max(counts) < 70  # so marking one item rewrites a small file
+    assert not (tmp_path / "seen.json").exists()
 
 
 def test_a_corrupt_file_is_refused_naming_it_and_its_backup(tmp_path):
@@ -83,8 +94,8 @@ def test_a_corrupt_file_is_refused_naming_it_and_its_backup(tmp_path):
         store.add_inspection(inspection("e2"))
     assert (tmp_path / "history.json.bak").exists()
     (tmp_path / "history.json").write_text('{"inspections": {"1": ')
-    with pytest.raises(StateError) as err:
-        Store(tmp_path).open()
+    with Store(tmp_path) as store, pytest.raises(StateError) as err:
+        store.inspections_for("kirklees pdu")  # read on first use, not on open
     assert "history.json is corrupt" in str(err.value)
     assert str(tmp_path / "history.json.bak") in str(err.value)
     # Never overwritten, never silently emptied.
@@ -93,8 +104,8 @@ def test_a_corrupt_file_is_refused_naming_it_and_its_backup(tmp_path):
 
 def test_a_file_of_the_wrong_shape_is_corrupt_too(tmp_path):
     (tmp_path / "status.json").write_text("[1, 2, 3]")
-    with pytest.raises(StateError, match=r"status\.json is corrupt .*no backup"):
-        Store(tmp_path).open()
+    with Store(tmp_path) as store, pytest.raises(StateError, match=r"status\.json is corrupt .*no backup"):
+        store.source_statuses()
 
 
 def test_a_second_process_gets_state_locked(tmp_path):
@@ -125,12 +136,13 @@ def test_waiting_takes_the_lock_once_it_is_released(tmp_path):
 def test_readers_without_the_lock_work_during_a_run_and_write_nothing(tmp_path):
     holder = hold_lock(tmp_path)
     try:
-        before = (tmp_path / "seen.json").read_bytes()
+        before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
         with Store(tmp_path, lock=False) as reader:
             assert reader.is_seen("held") and reader.seen_count() == 1
             reader.mark_seen("dry", source="s", url="https://example.org/dry", published=None)
+            reader.record_poll("feed", ok=True)
             assert reader.is_seen("dry")  # visible in memory, for dry runs
-        assert (tmp_path / "seen.json").read_bytes() == before
+        assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
     finally:
         release(holder)
 
@@ -167,16 +179,17 @@ def test_migrations_run_once_in_order(tmp_path, monkeypatch):
     with Store(tmp_path):
         pass
     assert calls == [1]
-    assert json.loads((tmp_path / "meta.json").read_text())["meta"]["1"]["schema_version"] == 2
+    assert json.loads((tmp_path / "meta.json").read_text())["meta"]["1"]["schema_version"] == len(history.MIGRATIONS)
 
 
 def test_a_stale_tmp_file_is_cleared_on_open(tmp_path):
     with Store(tmp_path) as store:
         store.mark_seen("a", source="s", url="https://example.org/a", published=None)
-    (tmp_path / "seen.json.tmp").write_text('{"seen": {"1": {"half')
+    (tmp_path / "history.json.tmp").write_text('{"inspections": {"1": {"half')
+    (tmp_path / "seen" / "07.json.tmp").write_text('{"seen": {"1": {"half')
     with Store(tmp_path) as store:
         assert store.is_seen("a")
-    assert not (tmp_path / "seen.json.tmp").exists()
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 def test_seen_and_validators_survive_reopen(tmp_path):
@@ -318,7 +331,7 @@ def test_sigkill_mid_run_leaves_a_clean_state(tmp_path, items_before_kill):
         done = int(writer.stdout.readline())
     writer.send_signal(signal.SIGKILL)
     writer.wait(timeout=20)
-    for path in tmp_path.glob("*.json"):
+    for path in tmp_path.rglob("*.json"):
         json.loads(path.read_text())  # every file is whole
     with Store(tmp_path) as store:
         seen, inspections = store.seen_count(), len(store.all_inspections())
@@ -327,24 +340,100 @@ def test_sigkill_mid_run_leaves_a_clean_state(tmp_path, items_before_kill):
         assert all(store.is_seen(f"item-{i}") and store.get_inspection(f"e{i}") for i in range(done + 1))
         assert seen - 1 <= inspections <= seen and inspections - 1 <= len(entries) <= inspections
         assert {e["event_id"] for e in entries} == {f"e{i}" for i in range(len(entries))}
-    assert not list(tmp_path.glob("*.tmp"))
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 def test_a_large_state_opens_and_answers_lookups(tmp_path):
-    with Store(tmp_path) as store, store.batch():
-        for i in range(50_000):
-            store.mark_seen(f"https://example.org/item/{i}", source="feed",
-                            url=f"https://example.org/item/{i}", published=None)
-        for i in range(5_000):
-            store.add_inspection(inspection(f"e{i}", unit=f"Unit {i % 500}",
-                                            published=f"{2000 + i // 500}-01-01"))
+    # Written as files (as an older hmip-bot left them: one seen.json), so the first open also
+    # converts 50,000 seen items to the sharded layout.
+    old_layout(tmp_path, 50_000)
+    records = {str(history.doc_id_for(f"e{i}")): {
+        **inspection(f"e{i}", unit=f"Unit {i % 500}", published=f"{2000 + i // 500}-01-01"),
+        "first_seen": "2024-01-01T00:00:00+00:00"} for i in range(5_000)}
+    (tmp_path / "history.json").write_text(json.dumps({"inspections": records}))
     with Store(tmp_path) as store:
         assert store.seen_count() == 50_000
-        assert store.is_seen("https://example.org/item/49999")
-        assert not store.is_seen("https://example.org/item/50000")
+        assert store.is_seen("item-49999")
+        assert not store.is_seen("item-50000")
         timeline = store.inspections_for("unit 123")
         assert [r["event_id"] for r in timeline] == [f"e{123 + 500 * k}" for k in range(10)]
         assert store.find_unit_keys("Unit 42") == ["unit 42"]
         store.mark_seen("one more", source="feed", url="https://example.org/more", published=None)
     with Store(tmp_path) as store:
         assert store.seen_count() == 50_001
+
+
+def old_layout(state_dir: Path, seen: int) -> None:
+    """A schema-1 state folder as hmip-bot wrote it before seen items were sharded."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    docs = {str(history.doc_id_for(f"item-{i}")): {
+        "key": f"item-{i}", "source": "feed", "url": f"https://example.org/{i}",
+        "published": None, "seen_at": "2024-01-01T00:00:00+00:00"} for i in range(seen)}
+    (state_dir / "seen.json").write_text(json.dumps({"seen": docs}))
+    (state_dir / "seen.json.bak").write_text(json.dumps({"seen": {}}))
+    (state_dir / "meta.json").write_text('{"meta": {"1": {"schema_version": 1}}}')
+
+
+def test_a_state_of_the_old_layout_opens_and_keeps_every_seen_item(tmp_path):
+    old_layout(tmp_path, 300)
+    with Store(tmp_path, lock=False) as reader:  # a dry run or `status`: converts in memory only
+        assert reader.seen_count() == 300 and reader.is_seen("item-299")
+    assert (tmp_path / "seen.json").exists() and not (tmp_path / "seen").exists()
+    with Store(tmp_path) as store:
+        assert store.seen_count() == 300 and store.is_seen("item-0") and not store.is_seen("item-300")
+    assert not (tmp_path / "seen.json").exists() and not (tmp_path / "seen.json.bak").exists()
+    assert json.loads((tmp_path / "meta.json").read_text())["meta"]["1"]["schema_version"] == 2
+    with Store(tmp_path) as store:
+        assert store.seen_count() == 300
+
+
+def test_a_migration_killed_halfway_completes_on_the_next_open(tmp_path):
+    old_layout(tmp_path, 300)
+    # As if killed after writing some shards, before seen.json was removed and the version stamped.
+    with Store(tmp_path / "partial") as partial, partial.batch():
+        for i in range(0, 300, 3):
+            partial.mark_seen(f"item-{i}", source="feed", url=f"https://example.org/{i}", published=None)
+    (tmp_path / "partial" / "seen").rename(tmp_path / "seen")
+    with Store(tmp_path) as store:
+        assert store.seen_count() == 300
+        assert all(store.is_seen(f"item-{i}") for i in range(300))
+
+
+def test_a_quiet_store_reads_neither_history_nor_seen_items(tmp_path):
+    with Store(tmp_path) as store:
+        store.mark_seen("a", source="s", url="https://example.org/a", published=None)
+        store.add_inspection(inspection("e1"))
+    garbage = b'{"half'
+    for path in [tmp_path / "history.json", *(tmp_path / "seen").glob("*.json")]:
+        path.write_bytes(garbage)
+    # What a quiet poll does: validators, poll status, outbox; none of it needs those files.
+    with Store(tmp_path) as store:
+        assert store.get_validators("https://example.org/feed") is None
+        store.record_poll("feed", ok=True)
+        assert store.pending() == [] and store.pending_items() == []
+    with Store(tmp_path) as store, pytest.raises(StateError, match=r"seen/\d\d\.json is corrupt"):
+        store.is_seen("a")
+    assert (tmp_path / "history.json").read_bytes() == garbage
+
+
+# Lists an item, then saves the validator of the page that listed it, then is killed before close.
+LISTER = """
+import os, signal, sys
+from bot.history import Store
+store = Store(sys.argv[1]).open()
+store.record_poll("feed", ok=True, items=1)
+store.add_pending_item({"key": "item-1", "source": "feed", "url": "https://example.org/1",
+                        "title": "t", "summary": "", "published": None})
+store.set_validators("https://example.org/feed", '"v1"', None)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_run_killed_after_listing_keeps_the_item_for_the_next_run(tmp_path):
+    done = subprocess.run([sys.executable, "-c", LISTER, str(tmp_path)], env=ENV)
+    assert done.returncode == -signal.SIGKILL
+    with Store(tmp_path) as store:
+        # The listed item is waiting; the validator (which would make the feed answer 304 and
+        # never list the item again) is only ever on disk after it.
+        assert [i["key"] for i in store.pending_items()] == ["item-1"]
+        assert store.get_validators("https://example.org/feed") is None

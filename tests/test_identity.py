@@ -110,3 +110,40 @@ def test_display_url_keeps_the_address_as_published_without_tracking():
     assert display_url("http://www.bbc.co.uk/news/articles/c9x?at_medium=RSS&at_campaign=rss#0") == \
         "http://www.bbc.co.uk/news/articles/c9x"
     assert display_url("https://example.org/r?id=4&utm_source=rss") == "https://example.org/r?id=4"
+
+
+# --- one list of official hosts ---------------------------------------------------------------
+
+OFFICIAL_CASES = [
+    ("https://www.justiceinspectorates.gov.uk/hmiprobation/media/x/", True, "HMI Probation"),
+    ("https://hmiprobation.justiceinspectorates.gov.uk/document/x/", True, "HMI Probation"),
+    ("https://www.gov.uk/government/news/x", True, "GOV.UK"),
+    ("https://WWW.GOV.UK./government/news/x", True, "GOV.UK"),  # a fully qualified host is the same host
+    ("https://assets.publishing.service.gov.uk/x.pdf", False, "the source"),
+    ("https://www.kirklees.gov.uk/news/x", False, "the source"),  # a council is not GOV.UK
+    ("https://www.bbc.co.uk/news/x", False, "the source"),
+    ("https://justiceinspectorates.gov.uk.example.org/x", False, "the source"),
+    ("http://127.0.0.1:8000/x", False, "the source"),
+]
+
+
+@pytest.mark.parametrize("url, official, label", OFFICIAL_CASES)
+def test_the_config_the_timeline_and_alerts_agree_on_which_hosts_are_official(url, official, label):
+    from bot.config import SourceConfig
+    from bot.identity import official_url
+    from bot.policy import source_label
+    from bot.timeline import is_official
+
+    assert official_url(url) is official
+    assert SourceConfig(name="s", type="feed", url=url).is_official is official
+    assert is_official([url]) is official
+    assert source_label(url, "the source") == label
+
+
+@pytest.mark.parametrize("url, official, label", OFFICIAL_CASES)
+def test_the_public_site_names_a_link_by_the_same_list(url, official, label):
+    from bot.publish.view import host
+
+    assert (host(url) in ("HMI Probation", "GOV.UK")) is official
+    if official:
+        assert host(url) == label

@@ -153,7 +153,7 @@ def test_kill_mid_run_then_a_clean_run_alerts_each_inspection_exactly_once(world
 
     assert clean.code == 0, clean.err
     printed = (json.loads(killed_out) if killed_out.strip() else []) + json.loads(clean.out)
-    for path in sorted((tmp_path / "state").iterdir()):
+    for path in sorted((tmp_path / "state").rglob("*")):
         if path.name.endswith((".json", ".json.bak")):
             json.loads(path.read_text(encoding="utf-8"))  # every state file is whole, valid JSON
     assert sorted(r["name"] for r in history(cli, cfg)) == ["Sefton YJS", "Wakefield PDU"]

@@ -355,7 +355,7 @@ def _previous_for(unit, rating, previous: list[Previous], sents, body) -> _Prev:
             if kind == "same":
                 return _Prev(rating, p.date or find_previous_date(body), p.span[0], p.rule)
             if p.rating:
-                return _Prev(p.rating, p.date, p.span[0], p.rule)
+                return _Prev(p.rating, p.date or find_previous_date(body), p.span[0], p.rule)
     for kept, pos in find_remains(sents):
         if kept == rating:
             return _Prev(rating, find_previous_date(body), pos, "remains")

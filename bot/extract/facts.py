@@ -82,8 +82,8 @@ _RECS = [
 ]
 # "... makes four recommendations to the PDU and one to the regional leadership"
 # "... makes six recommendations to the CRC, two to the prison service and one to the ministry"
-_FIRST_TO = re.compile(rf"\s+to\s+[^,.;]{{1,60}}?(?=,|\s+and\s+{NUM}\b)", _I)
-_MORE_RECS = re.compile(rf"(?:,\s*(?:and\s+)?|\s+and\s+)({NUM})\s+(?:more\s+|further\s+)?to\s+"
+_FIRST_TO = re.compile(rf"\s+(?:to|for)\s+[^,.;]{{1,60}}?(?=,|\s+and\s+{NUM}\b)", _I)
+_MORE_RECS = re.compile(rf"(?:,\s*(?:and\s+)?|\s+and\s+)({NUM})\s+(?:more\s+|further\s+)?(?:to|for)\s+"
                         rf"(?P<to>[^,.;]{{1,60}}?)(?=,|\s+and\s+{NUM}\b|[.;]|$)", _I)
 # "six recommendations to A PDU and five to B PDU", "13 recommendations, seven for A and six for B"
 _PER_UNIT_RECS = rule(
@@ -208,7 +208,7 @@ _PUBLISHED = (
 # a name and a date ("Jane Smith - 15 February 2019"), or a headline opening with one.
 _DATELINES = (
     rule("dateline",
-         rf"^[ \t]*{_WHEN}{_DMY}(?:,?\s+\d{{1,2}}[:.]\d{{2}}\s*(?:am|pm)?)?[ \t]*$",
+         rf"^[ \t]*{_WHEN}{_DMY}(?:,?\s+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:am|pm)?)?[ \t]*$",
          "a line of its own holding only a date, near the top, is the dateline",
          ["Friday, 3rd May 2019, 7:00 am", "20 November 2019"], ["In 20 November 2019 we met"],
          flags=_I | re.M, order="dmy"),
@@ -271,8 +271,14 @@ _CHIEF = [
     re.compile(rf"{_NAME},\s+(?i:(?:the\s+)?(?:hm\s+)?chief\s+inspector),?\s+(?i:said|added|says)\b"),
     re.compile(rf"(?i:(?:hm\s+)?chief\s+inspector),?\s+{_NAME},?\s+(?i:said|added|says)\b"),
     re.compile(rf"{_NAME}{_POSTNOMINALS}\s+(?i:(?:has\s+been\s+|is\s+)?appointed\s+(?:as\s+)?(?:the\s+new\s+)?(?:hm\s+)?){_CI}"),
+    # "chief probation inspector Jane Smith", "the Inspectorate of Probation's chief Dame Jane Smith"
+    re.compile(rf"(?i:chief\s+probation\s+inspector),?\s+{_NAME}"),
+    re.compile(rf"(?i:(?:inspectorate\s+of\s+probation|hmi\s+probation)(?:'s)?\s*(?:\(hmip\)\s*)?chief(?:\s+[a-z]+)?),?\s+{_NAME}"),
+    re.compile(rf"(?i:chief\s+inspector),\s+{_NAME}[ \t]*$", re.M),
+    re.compile(rf"{_NAME}\s+(?i:as\s+(?:the\s+)?(?:hm\s+|his\s+majesty's\s+|her\s+majesty's\s+)?){_CI}"),
 ]
 _TITLES = re.compile(r"^(?:Dame|Sir|Dr|Professor)\s+")
+_LEADING_WORD = re.compile(r"^(?:But|And|So|Yet|Then|When|While|As|Meanwhile|However)\s+(?=[A-Z])")
 _NOT_NAMES = {"Chief", "Inspector", "Probation", "Said", "Foreword", "From", "The", "HM", "His", "Her",
               "Majesty's", "Majesty", "Head", "Deputy", "But", "And", "So", "Yet", "Then", "When", "While", "As"}
 
@@ -282,7 +288,7 @@ def find_chief_inspector(text: str) -> str | None:
     best = None
     for rx in _CHIEF:
         for m in rx.finditer(text):
-            name = _TITLES.sub("", m.group(1).strip())
+            name = _TITLES.sub("", _LEADING_WORD.sub("", m.group(1).strip()))
             words = name.split()
             if len(words) >= 2 and not set(words) & _NOT_NAMES:
                 if best is None or m.start() < best[0]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.extract.claims import asserted, by_another_body
 from bot.extract.previous_rules import PREV_RULES
-from bot.extract.ratings import _FOR_ASPECT, _GENERIC
+from bot.extract.ratings import _FOR_ASPECT, _GENERIC, generic_kind
 from bot.extract.rules import rule
 from bot.extract.subjects import _ASPECT_WORDS
 from bot.extract.text import DATE, Q, RATING_WORDS, Sentence, before, canonical_rating
@@ -70,8 +70,10 @@ _REMAINS = rule(
     ['remains committed'], flags=_I)
 _DRAGGED = re.compile(r"\b(?:dragg|pull|brought|bring|would\s+have)\w*\b[^.]{0,40}$", _I)
 _LAST_DATE = re.compile(
-    rf"(?:last|previous(?:ly)?)\s+(?:inspect(?:ed|ion)|visited)\b[^.]{{0,70}}?\bin\s+(?P<d>{DATE})\b|"
-    rf"\bin\s+an?\s+(?P<d2>{DATE})\s+inspection\s+of\b", _I)
+    rf"(?:last|previous(?:ly)?|first)\s+(?:\w+\s+)?(?:inspect(?:ed|ion)|visited|looked\s+at)\b[^.]{{0,70}}?\bin\s+"
+    rf"(?P<d>{DATE})\b|"
+    rf"\bin\s+an?\s+(?P<d2>{DATE})\s+inspection\s+of\b|"
+    rf"\b(?:damning|critical|scathing|previous|earlier)\s+(?:report|inspection)\s+in\s+(?P<d3>{DATE})\b", _I)
 _FORMER = re.compile(r"\bformer\b|\bpredecessor\b|disaggregat|part\s+of\s+the\s+former|"
                      r"as\s+it\s+was\s+(?:then\s+)?(?:known|called)|previously\s+part\s+of|\breplaced\b", _I)
 
@@ -90,6 +92,9 @@ def find_previous(sents: list[Sentence], main: Unit | None) -> list[Previous]:
                 date = m.groupdict().get("d") or _sentence_date(s.text)
                 unit = _subject_unit(before(s.text, m.start()), s.context)
                 kind = _kind(s.text, unit, main)
+                named = generic_kind(before(s.text, m.start())[-40:])
+                if unit is None and main is not None and named and named != main.type:
+                    kind = "other"  # "The region was rated ..." in a PDU's story: not the PDU's rating
                 # a rule whose match holds the current rating too masks only from the previous one
                 start = m.start("r") if rx.meta.get("mask_from_rating") else m.start()
                 out.append(Previous(rating, date, unit, kind, (s.start + start, s.start + m.end()), rx.name))
@@ -103,6 +108,13 @@ def find_previous(sents: list[Sentence], main: Unit | None) -> list[Previous]:
                 continue  # "kept its 'Good' rating for leadership" is a sub-rating
             out.append(Previous(canonical_rating(m.group("r")), _sentence_date(s.text), None, "own",
                                 (s.start + m.start(), s.start + m.end()), _RETAINED.name))
+        for m in _ONE_GRADE.finditer(s.text):
+            if _about_unit(before(s.text, m.start())):
+                rating = _one_step(canonical_rating(m.group("r")), m.group("way") or _WAY.get(m.group("verb").casefold()))
+                if rating is None:
+                    continue  # "moved a grade": which way is not said
+                out.append(Previous(rating, _sentence_date(s.text), None, "own",
+                                    (s.start + m.start(), s.start + m.start("r")), _ONE_GRADE.name))
         for m in _STAYED.finditer(s.text):
             out.append(Previous(None, _sentence_date(s.text), None, "same", (s.start + m.start(), s.start + m.end()),
                                 "rating-unchanged"))
@@ -119,7 +131,32 @@ def _declined(rx, text: str, m) -> bool:
         return True  # "work with victims ... and was rated 'Outstanding'" is a sub-rating
     if rx.meta.get("subject_is_unit") and not _about_unit(text[: m.start()]):
         return True  # "leadership improved from 'RI' to ..." is about an aspect
-    return False
+    lead = before(text, m.start("r"))
+    if not asserted(lead, text[m.end("r"):]):
+        return True  # "it could have been rated 'Outstanding'", "was not rated 'Inadequate' in 2021"
+    clause = re.split(r"[,;:]", before(text, m.start()))[-1]
+    return bool(_ASPECT_WORDS.search(clause[-40:]) and not find_mentions(clause))  # "Its leadership was rated"
+
+
+_ONE_GRADE = rule(
+    "one-grade-to",
+    rf"\b(?P<verb>moved|gone|went|climbed|risen|rose|dropped|fallen|fell|slipped|improved|declined)\s+(?P<way>up|down)?\s*"
+    rf"(?:a|one)\s+(?:grade|level|rating|place)\s+to\s+{Q}",
+    "one grade up to Y means the previous rating was the one below Y (down: above)",
+    ["has moved up a grade to 'Good'", "has dropped one grade to 'Requires improvement'"], ["moved up to 'Good'"])
+_SCALE = ("Inadequate", "Requires improvement", "Good", "Outstanding")
+
+
+_WAY = {"climbed": "up", "risen": "up", "rose": "up", "improved": "up", "dropped": "down", "fallen": "down",
+        "fell": "down", "slipped": "down", "declined": "down"}
+
+
+def _one_step(rating: str, way: str | None) -> str | None:
+    """The rating one grade below (moved up) or above (moved down) `rating`; None if no way is said."""
+    if way is None:
+        return None
+    i = _SCALE.index(rating) + (1 if way.casefold() == "down" else -1)
+    return _SCALE[i] if 0 <= i < len(_SCALE) else None
 
 
 def find_remains(sents: list[Sentence]) -> list[tuple[str, int]]:
@@ -132,16 +169,16 @@ def find_remains(sents: list[Sentence]) -> list[tuple[str, int]]:
 def find_previous_date(text: str) -> str | None:
     """'since their last inspection in 2015': the date alone, when no rating is given."""
     m = _LAST_DATE.search(text)
-    return (m.group("d") or m.group("d2")) if m else None
+    return (m.group("d") or m.group("d2") or m.group("d3")) if m else None
 
 
 def _sentence_date(sentence: str) -> str | None:
     """The date of the past inspection a previous-rating sentence names ('follows an inspection in 2019')."""
     m = _LAST_DATE.search(sentence) or _EARLIER_INSPECTION.search(sentence)
-    return (m.group("d") or m.group("d2")) if m else None
+    return (m.group("d") or m.group("d2") or m.groupdict().get("d3")) if m else None
 
 
-_EARLIER_INSPECTION = re.compile(rf"\b(?:an?|its|their|the)\s+inspection\s+in\s+(?P<d>{DATE})\b(?P<d2>)", _I)
+_EARLIER_INSPECTION = re.compile(rf"\b(?:an?|its|their|the)\s+inspection\s+in\s+(?P<d>{DATE})\b(?P<d2>)(?P<d3>)", _I)
 
 
 def _kind(sentence: str, unit: Unit | None, main: Unit | None) -> str:

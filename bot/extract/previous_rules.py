@@ -55,7 +55,7 @@ PREV_RULES = (
          ["raised the rating of the team to 'Good'"]),
     rule("previous-rating-of",
          r"\b" +
-         rf"(?:its|their|the|a)\s+previous\s+(?:overall\s+)?(?:rating|grade)\s+(?:of|was|had\s+been|[:–-])\s*{Q}",
+         rf"(?:its|their|the|a)\s+(?:previous|last)\s+(?:overall\s+)?(?:rating|grade)\s+(?:of|was|had\s+been|[:–-])\s*{Q}",
          "'their previous rating of X' names the previous rating",
          ["have improved on their previous rating of inadequate", "The previous rating was 'Good'"],
          ["the previous report"]),
@@ -81,7 +81,8 @@ PREV_RULES = (
          ["The unit was rated 'Good' in its 2022 inspection."], ["The unit was rated 'Good' in its inspection."]),
     rule("years-ago",
          r"\b" +
-         rf"(?:(?:two|three|four|five|six|seven|\d+)\s+years|a\s+year|(?:\w+\s+)?months)\s+ago,?\s+[^.]{{0,80}}?"
+         rf"(?:(?:two|three|four|five|six|seven|\d+)\s+years|a\s+year|(?:\w+\s+)?months)\s+ago,?\s+"
+         rf"(?:(?!\b(?:now|currently|today|this\s+time|latest|new)\b)[^.,;]){{0,80}}?"
          rf"\b(?:rated|judged|graded|found|assessed|deemed|considered)\s+(?:(?:it|them|the\s+\w+)\s+)?"
          rf"(?:to\s+be\s+|as\s+)?{Q}",
          "a rating dated some years ago is the previous one",
@@ -214,7 +215,8 @@ PREV_RULES = (
          ["it received an overall rating of 'Good'"]),
     rule("rated-in-year",
          r"\b" +
-        rf"{_VERB}\s+(?:as\s+)?{Q},?\s+(?:back\s+)?(?:in\s+(?P<d>{DATE})\b|last\s+year|earlier\s+this\s+year)",
+        rf"{_VERB}\s+(?:as\s+)?{Q},?\s+(?:back\s+)?(?:in\s+(?P<d>{DATE})\b|last\s+year|earlier\s+this\s+year|"
+        rf"(?:(?:two|three|four|five|six|\d+)\s+years|a\s+year|(?:\w+\s+)?months)\s+ago)",
          'a rating dated in the past',
          ["rated 'Inadequate' in 2018", "found to be 'Inadequate' back in May 2021"],
          ["rated 'Inadequate' in its report"]),

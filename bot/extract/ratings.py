@@ -294,27 +294,32 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
             continue
         if respectively:
             continue
-        units = _subject_units(subject, s.context, strict=True)
-        if units:
-            named = find_mentions(subject)
-            if not s.in_title and _HEADLINE_GRAMMAR.match(m.group(0)) and named and not subject[named[-1].end:].strip():
-                # "Wigan PDU rated 'Inadequate'" in the body: a headline's grammar (a list of other
-                # stories, a caption), not a sentence stating the rating
-                out += [Rated(u, rating, Strength.PASSING, pos, False, "x-rated-headline-style", INFERRED) for u in units]
-                continue
-            out += _each(units, rating, Strength.WEAK if s.in_title else Strength.STATED, pos, "x-was-rated")
-            out += _more_objects(s, m.end())
-        elif _GENERIC.search(_APPOSITIVE.sub(" ", subject).rstrip() + " ") and not _ASPECT_WORDS.search(
-                _APPOSITIVE.sub(" ", subject)[-40:]):
-            hint = "plural" if _PLURAL_SERVICES.match(subject) else generic_kind(subject)
-            out.append(Rated(None, rating, Strength.WEAK, pos, rule="the-service-was-rated", hint=hint))
-        elif _GENERIC_HEAD.match(subject) and len(subject.split()) <= 20:
-            # "The private company supervising ... across Kent, Surrey and Sussex has been rated"
-            out.append(Rated(None, rating, Strength.WEAK, pos, rule="the-service-covering-was-rated"))
-        elif _EACH.search(subject[-12:] + m.group(0)) and _SERVICES.search(subject):
-            # "Probation services ... in three areas of London have each been rated 'Inadequate'"
-            out.append(Rated(None, rating, Strength.WEAK, pos, rule="services-each-rated", confidence=INFERRED))
+        out += _rated_subject(s, m, subject, rating, pos)
     return out
+
+
+def _rated_subject(s: Sentence, m, subject: str, rating: str, pos: int) -> list[Rated]:
+    """Who 'was rated': the named unit(s), a headline-style mention, or a generic subject."""
+    units = _subject_units(subject, s.context, strict=True)
+    if units:
+        named = find_mentions(subject)
+        if not s.in_title and _HEADLINE_GRAMMAR.match(m.group(0)) and named and not subject[named[-1].end:].strip():
+            # "Wigan PDU rated 'Inadequate'" in the body: a headline's grammar (a list of other
+            # stories, a caption), not a sentence stating the rating
+            return [Rated(u, rating, Strength.PASSING, pos, False, "x-rated-headline-style", INFERRED) for u in units]
+        return (_each(units, rating, Strength.WEAK if s.in_title else Strength.STATED, pos, "x-was-rated")
+                + _more_objects(s, m.end()))
+    if _GENERIC.search(_APPOSITIVE.sub(" ", subject).rstrip() + " ") and not _ASPECT_WORDS.search(
+            _APPOSITIVE.sub(" ", subject)[-40:]):
+        hint = "plural" if _PLURAL_SERVICES.match(subject) else generic_kind(subject)
+        return [Rated(None, rating, Strength.WEAK, pos, rule="the-service-was-rated", hint=hint)]
+    if _GENERIC_HEAD.match(subject) and len(subject.split()) <= 20:
+        # "The private company supervising ... across three counties has been rated"
+        return [Rated(None, rating, Strength.WEAK, pos, rule="the-service-covering-was-rated")]
+    if _EACH.search(subject[-12:] + m.group(0)) and _SERVICES.search(subject):
+        # "Probation services ... in three areas of the city have each been rated 'Inadequate'"
+        return [Rated(None, rating, Strength.WEAK, pos, rule="services-each-rated", confidence=INFERRED)]
+    return []
 
 
 # "Suffolk PDU has received a rating of 'Good'", "was given a 'Good' rating": the subject must name

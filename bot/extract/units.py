@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from bot.extract.places import CRC_BY_AREA, in_full
+
 # The twelve Probation Service regions and their short forms live in one leaf module.
 from bot.regions import REGION_ALIASES as _REGION_ALIASES
 from bot.regions import REGIONS
@@ -198,21 +200,9 @@ def _strip_suffix(name: str, kind: str) -> str:
     return re.sub(rf"\s*\b(?:{_SUFFIXES[kind]})\b\s*(?:\(\w+\*?\))?\s*$", "", name.strip(), flags=re.I)
 
 
-# The usual short forms of county names ("Staffs & West Mids CRC"): a name keeps one spelling.
-_COUNTY_SHORT = {
-    "staffs": "Staffordshire", "mids": "Midlands", "glos": "Gloucestershire", "lancs": "Lancashire",
-    "yorks": "Yorkshire", "notts": "Nottinghamshire", "leics": "Leicestershire", "northants": "Northamptonshire",
-    "beds": "Bedfordshire", "bucks": "Buckinghamshire", "herts": "Hertfordshire", "berks": "Berkshire",
-    "cambs": "Cambridgeshire", "hants": "Hampshire", "wilts": "Wiltshire", "worcs": "Worcestershire",
-    "oxon": "Oxfordshire", "lincs": "Lincolnshire", "derbys": "Derbyshire", "warks": "Warwickshire",
-    "shrops": "Shropshire", "northumb": "Northumberland",
-}
-_SHORT_RE = re.compile(r"\b(" + "|".join(_COUNTY_SHORT) + r")\b\.?", re.I)
-
-
 def _title(name: str, kind: str) -> str:
     """The name as written, without its type words and brackets, county short forms in full."""
-    name = _SHORT_RE.sub(lambda m: _COUNTY_SHORT[m.group(1).casefold()], name)
+    name = in_full(name)
     bare = _strip_suffix(name, "YJS" if kind == "YJS" else kind)
     bare = re.sub(r"(?<=\w)['’]s?(?=\s|$)", "", bare)
     return re.sub(r"\s+", " ", bare.replace("(", "").replace(")", "")).strip(" ,")
@@ -222,11 +212,11 @@ def canonical_from_label(name: str, kind: str | None = None) -> Unit | None:
     """Canonical unit for a free-written name, in any case (type from its words, else `kind`)."""
     m = re.search(rf"(?:{_SUFFIX_RE.pattern})\s*$", name.strip(), re.I)
     written = next((k for k in _SUFFIXES if m and m.group(k)), None)
-    for k in [written] if written else (["PDU", "YJS"] if kind in (None, "other") else [kind]):
-        if k in ("PDU", "YJS"):
-            found = gazetteer().resolve(name if written else f"{name} {k}", k)
-            if found:
-                return found
+    kinds = [written] if written else (["PDU", "YJS"] if kind in (None, "other") else [kind])
+    found = [u for k in kinds if k in ("PDU", "YJS")
+             for u in [gazetteer().resolve(name if written else f"{name} {k}", k)] if u]
+    if len(found) == 1:  # a bare name two units share ("Kirklees": PDU and YJS) names neither alone
+        return found[0]
     found = find_mentions(name)
     if found:
         return found[0].unit
@@ -332,16 +322,9 @@ def _name_before(text: str, end: int, kind: str) -> tuple[int, str]:
     return start, name
 
 
-# A CRC is named after the area of its contract: "... across Dorset and Devon by community
-# rehabilitation company Working Links" names Dorset and Devon CRC.
-_CRC_BY_AREA = re.compile(
-    r"(?i:across|in|covering|throughout)\s+(?P<area>[A-Z][\w'-]+(?:(?:,\s*|\s+(?i:and)\s+)[A-Z][\w'-]+){0,5})\s+"
-    r"(?i:(?:run\s+)?by\s+(?:the\s+)?(?:private\s+)?(?:community\s+rehabilitation\s+company|crc))\b")
-
-
 def _crc_by_area(text: str) -> list[Mention]:
     out = []
-    for m in _CRC_BY_AREA.finditer(text):
+    for m in CRC_BY_AREA.finditer(text):
         unit = canonical(f"{m.group('area')} CRC", "CRC")
         if unit:
             out.append(Mention(unit, m.start("area"), m.end()))

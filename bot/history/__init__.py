@@ -2,6 +2,7 @@
 
 This package is the only code that touches TinyDB: `storage` (the files), `queues` (the
 outbox and the other queues) and `Store` here (lock, migrations, history, seen items).
+A file is read when a run first needs it: a quiet poll reads neither history nor seen items.
 """
 
 from __future__ import annotations
@@ -10,16 +11,17 @@ import fcntl
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
-from tinydb import TinyDB
-from tinydb.table import Table
+from tinydb import Query, TinyDB
+from tinydb.table import Document, Table
 
 from ..errors import StateError, StateLocked
 from .queues import QueuesMixin
-from .storage import FILES, HISTORY, HTTP, META, SEEN, STATUS, VALUES, _plain, doc_id_for, iso
+from .storage import (HISTORY, HTTP, META, SEEN, SEEN_SHARDS, STATUS, VALUES, _plain,
+                      doc_id_for, file_for, iso, open_db)
 from .storage import AtomicJSONStorage  # noqa: F401 (part of the package's API)
 
 
@@ -27,17 +29,45 @@ def _initial(store: "Store") -> None:
     """Schema 1: the first versioned layout; nothing to convert."""
 
 
+def _split_seen(store: "Store") -> None:
+    """Schema 2: seen.json, rewritten whole for every new item, becomes shards in seen/."""
+    old = store.state_dir / "seen.json"
+    if not old.exists():
+        return
+    by_shard: dict[str, list[Document]] = {}
+    for doc in open_db(old, readonly=True).table(SEEN[1]):
+        by_shard.setdefault(file_for(SEEN, doc.doc_id), []).append(Document(doc, doc_id=doc.doc_id))
+    for name, docs in by_shard.items():
+        table = store._db(name).table(SEEN[1])
+        # A re-run after a kill finds some shards written: add only what is missing.
+        table.insert_multiple(d for d in docs if not table.contains(doc_id=d.doc_id))
+    store._flush()
+    if store.lock:
+        for path in (old, old.with_name("seen.json.bak")):
+            with suppress(FileNotFoundError):
+                path.unlink()
+
+
 # MIGRATIONS[n] takes a state from schema n to n + 1; each must be safe to re-run,
 # as a kill between a step and its version stamp runs it again.
-MIGRATIONS: list[Callable[["Store"], None]] = [_initial]
+MIGRATIONS: list[Callable[["Store"], None]] = [_initial, _split_seen]
 
 
 _NEW_STATUS = {"last_poll": None, "last_success": None, "last_error": None, "last_error_at": None,
                "consecutive_failures": 0, "items_seen": 0, "reported_down": False}
+_FIELD = Query()
 
 
 def _sort_key(record: dict) -> tuple:
     return (record.get("published") or record.get("first_seen") or "", record.get("first_seen") or "")
+
+
+def _replace_with(data: dict) -> Callable[[dict], None]:
+    """A TinyDB update operation that makes a document exactly `data` (no stale fields)."""
+    def transform(doc: dict) -> None:
+        doc.clear()
+        doc.update(data)
+    return transform
 
 
 class Store(QueuesMixin):
@@ -49,8 +79,8 @@ class Store(QueuesMixin):
         self.wait = wait
         self._lock_fd: int | None = None
         self._dbs: dict[str, TinyDB] = {}
-        self._units: dict[str, set[int]] = {}
-        self._names: dict[str, set[str]] = {}
+        self._open = False
+        self._batch = 0  # > 0 inside batch(): durable steps wait for the end of the block
 
     def __enter__(self) -> "Store":
         return self.open()
@@ -59,7 +89,7 @@ class Store(QueuesMixin):
         self.close()
 
     def open(self) -> "Store":
-        """Take the lock, read every file (failing on corrupt ones) and migrate."""
+        """Take the lock and migrate; the files themselves are read when first used."""
         if self.lock:
             try:
                 self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -68,34 +98,36 @@ class Store(QueuesMixin):
                 # A cron job run as the wrong user, a root-owned bind mount, a file in the way.
                 raise StateError(f"cannot open the state folder {self.state_dir}: "
                                  f"{e.strerror or e.__class__.__name__}") from None
+        self._open = True
         try:
-            self._dbs = {name: TinyDB(self.state_dir / f"{name}.json", readonly=not self.lock,
-                                   storage=AtomicJSONStorage) for name in FILES}
-            for db in self._dbs.values():
-                db.storage.read()
             self._migrate()
-            self._index_units()
         except BaseException:
+            self._dbs = {}  # a failed migration leaves its files as they were on disk
             self.close()
             raise
         return self
 
     def close(self) -> None:
-        """Release the lock and drop the in-memory copies."""
-        for db in self._dbs.values():
-            db.close()
-        self._dbs = {}
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # closing the descriptor releases the flock
-            self._lock_fd = None
+        """Write what is still held in memory, release the lock and drop the in-memory copies."""
+        try:
+            if self._open:
+                self._flush()
+        finally:
+            self._dbs, self._open = {}, False
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)  # closing the descriptor releases the flock
+                self._lock_fd = None
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """Write once at the end of the block instead of after each change (for bulk loads)."""
-        with ExitStack() as stack:
-            for db in self._dbs.values():
-                stack.enter_context(db.storage.batch())
+        """Write each changed file once at the end of the block, not at each step (bulk loads)."""
+        self._batch += 1
+        try:
             yield
+        finally:
+            self._batch -= 1
+            if not self._batch:
+                self._flush()
 
     def _take_lock(self) -> None:
         path = self.state_dir / ".lock"
@@ -105,7 +137,7 @@ class Store(QueuesMixin):
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 self._lock_fd = fd
-                for stale in self.state_dir.glob("*.tmp"):
+                for stale in [*self.state_dir.glob("*.tmp"), *self.state_dir.glob("seen/*.tmp")]:
                     stale.unlink()  # left by a killed writer; the real file is intact
                 return
             except BlockingIOError:
@@ -123,30 +155,61 @@ class Store(QueuesMixin):
             raise StateError(f"{self.state_dir}: state was written by a newer hmip-bot "
                              f"(schema {version}); upgrade")
         for step in range(version, len(MIGRATIONS)):
-            self._index_units()  # migrations may use the lookups below
             MIGRATIONS[step](self)
-            self._write(META, 1, {"schema_version": step + 1})
+            self._store(META, 1, {"schema_version": step + 1})
 
-    def _table(self, where: tuple[str, str]) -> Table:
-        if not self._dbs:
+    # --- the primitives every method below (and the queues mixin) is written with -----------
+
+    def _db(self, name: str) -> TinyDB:
+        if not self._open:
             raise StateError(f"{self.state_dir}: the store is not open")
-        return self._dbs[where[0]].table(where[1])
+        if name not in self._dbs:
+            self._dbs[name] = open_db(self.state_dir / f"{name}.json", readonly=not self.lock)
+        return self._dbs[name]
+
+    def _table(self, where: tuple[str, str], doc_id: int = 0) -> Table:
+        """The TinyDB table `where`; for seen items, the shard holding `doc_id`."""
+        return self._db(file_for(where, doc_id)).table(where[1])
+
+    def _flush(self, name: str | None = None) -> None:
+        """Write one file (or every file) changed in memory: each an atomic replace."""
+        for key in [name] if name else list(self._dbs):
+            db = self._dbs.get(key)
+            if db is None:
+                continue
+            try:
+                db.storage.flush()
+            except BaseException:
+                del self._dbs[key]  # re-read from the last good file if used again
+                raise
+
+    def _store(self, where: tuple[str, str], doc_id: int, data: dict, *, durable: bool = True) -> None:
+        """Make document `doc_id` of `where` exactly `data`; durable: on disk before returning.
+
+        Not durable: kept in memory until the next durable write to the same file or close(),
+        for bookkeeping a kill may lose (a poll's time, an ETag: the next poll redoes them).
+        """
+        table = self._table(where, doc_id)
+        if table.contains(doc_id=doc_id):
+            table.update(_replace_with(data), doc_ids=[doc_id])
+        else:
+            table.insert(Document(data, doc_id=doc_id))
+        if durable and not self._batch:
+            self._flush(file_for(where, doc_id))
 
     def _get(self, where: tuple[str, str], key: str) -> dict | None:
-        doc = self._table(where).get(doc_id=doc_id_for(key))
+        doc_id = doc_id_for(key)
+        doc = self._table(where, doc_id).get(doc_id=doc_id)
         return _plain(doc) if doc is not None else None
 
-    def _write(self, where: tuple[str, str], doc_id: int, data: dict) -> None:
-        # Straight into the cached tables: TinyDB's Table.upsert copies the whole table on
-        # every write, which would make each item cost O(history).
-        storage = self._table(where).storage
-        tables = storage.read()
-        tables.setdefault(where[1], {})[str(doc_id)] = data
-        storage.write(tables)
-
-    def _put(self, where: tuple[str, str], key: str, data: dict) -> dict:
-        self._write(where, doc_id_for(key), _plain(data))
+    def _put(self, where: tuple[str, str], key: str, data: dict, *, durable: bool = True) -> dict:
+        self._store(where, doc_id_for(key), _plain(data), durable=durable)
         return _plain(data)
+
+    def _remove(self, where: tuple[str, str], key: str) -> None:
+        doc_id = doc_id_for(key)
+        if self._table(where, doc_id).remove(doc_ids=[doc_id]) and not self._batch:
+            self._flush(file_for(where, doc_id))
 
     def _edit(self, where: tuple[str, str], key: str, changes: Callable[[dict], dict]) -> dict:
         found = self._get(where, key)
@@ -154,8 +217,9 @@ class Store(QueuesMixin):
             raise KeyError(key)
         return self._put(where, key, {**found, **changes(found)})
 
-    def _scan(self, where: tuple[str, str]) -> list[dict]:
-        return [_plain(doc) for doc in self._table(where)]
+    def _scan(self, where: tuple[str, str], cond=None) -> list[dict]:
+        table = self._table(where)
+        return [_plain(doc) for doc in (table.search(cond) if cond is not None else table)]
 
     def get_validators(self, url: str) -> dict | None:
         """The ETag and Last-Modified last seen for `url`, or None."""
@@ -164,11 +228,14 @@ class Store(QueuesMixin):
 
     def set_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
         """Remember `url`'s validators for the next conditional GET."""
-        self._put(HTTP, url, {"url": url, "etag": etag, "last_modified": last_modified})
+        # Not durable alone: a lost ETag costs one full download; the pipeline saves validators
+        # only after the items they listed are safe, and the next durable write carries them.
+        self._put(HTTP, url, {"url": url, "etag": etag, "last_modified": last_modified}, durable=False)
 
     def is_seen(self, key: str) -> bool:
         """Whether the item `key` has been handled already."""
-        return self._table(SEEN).contains(doc_id=doc_id_for(key))
+        doc_id = doc_id_for(key)
+        return self._table(SEEN, doc_id).contains(doc_id=doc_id)
 
     def mark_seen(self, key: str, *, source: str, url: str, published: str | None) -> None:
         """Record the item `key` as handled."""
@@ -177,7 +244,7 @@ class Store(QueuesMixin):
 
     def seen_count(self) -> int:
         """How many items have been handled."""
-        return len(self._table(SEEN))
+        return sum(len(self._table(SEEN, shard)) for shard in range(SEEN_SHARDS))
 
     def record_poll(self, source: str, *, ok: bool, error: str | None = None, items: int = 0,
                     when: datetime | None = None) -> dict:
@@ -191,37 +258,25 @@ class Store(QueuesMixin):
             status.update(last_error=error, last_error_at=now,
                           consecutive_failures=status["consecutive_failures"] + 1)
         status["items_seen"] += items
-        return self._put(STATUS, source, status)
+        # Bookkeeping, written with the next durable step or at close: a quiet poll of ten
+        # sources then writes status.json once, not ten times.
+        return self._put(STATUS, source, status, durable=False)
 
     def set_reported_down(self, source: str, flag: bool) -> None:
         """Remember whether the outage of `source` has been reported."""
         status = self._get(STATUS, source) or {"source": source, **_NEW_STATUS}
-        self._put(STATUS, source, {**status, "reported_down": flag})
+        self._put(STATUS, source, {**status, "reported_down": flag}, durable=False)
 
     def source_statuses(self) -> list[dict]:
         """Every source's status, by name."""
         return sorted(self._scan(STATUS), key=lambda s: s["source"])
-
-    def _index_units(self) -> None:
-        self._units, self._names = {}, {}
-        for doc in self._table(HISTORY):
-            self._index(doc.doc_id, doc)
-
-    def _index(self, doc_id: int, record: dict) -> None:
-        self._units.setdefault(record["unit_key"], set()).add(doc_id)
-        if record.get("name"):
-            self._names.setdefault(record["unit_key"], set()).add(" ".join(record["name"].split()).casefold())
 
     def add_inspection(self, record: dict) -> None:
         """Store an inspection record (replacing one with the same event_id)."""
         if not record.get("event_id") or not record.get("unit_key"):
             raise ValueError("an inspection record needs event_id and unit_key")
         record = {"first_seen": iso(), "links": [], **record}
-        old = self.get_inspection(record["event_id"])
         self._put(HISTORY, record["event_id"], record)
-        if old is not None:
-            self._units[old["unit_key"]].discard(doc_id_for(old["event_id"]))
-        self._index(doc_id_for(record["event_id"]), record)
 
     def get_inspection(self, event_id: str) -> dict | None:
         """The inspection record `event_id`, or None."""
@@ -239,9 +294,7 @@ class Store(QueuesMixin):
 
     def inspections_for(self, unit_key: str) -> list[dict]:
         """A unit's inspections, oldest first (by published date, else first seen)."""
-        table = self._table(HISTORY)
-        found = [_plain(table.get(doc_id=d)) for d in self._units.get(unit_key, ())]
-        return sorted(found, key=_sort_key)
+        return sorted(self._scan(HISTORY, _FIELD.unit_key == unit_key), key=_sort_key)
 
     def all_inspections(self) -> list[dict]:
         """Every stored inspection, oldest first."""
@@ -250,11 +303,14 @@ class Store(QueuesMixin):
     def find_unit_keys(self, query: str) -> list[str]:
         """Unit keys whose key or a name equals `query` (any case), else contains it."""
         q = " ".join(query.split()).casefold()
-        keys = [k for k, ids in self._units.items() if ids]
-        exact = [k for k in keys if k == q or q in self._names.get(k, ())]
+        names: dict[str, set[str]] = {}
+        for record in self._table(HISTORY):
+            spelt = " ".join((record.get("name") or "").split()).casefold()
+            names.setdefault(record["unit_key"], set()).update([spelt] if spelt else [])
+        exact = [k for k, n in names.items() if k == q or q in n]
         if exact:
             return sorted(exact)
-        return sorted(k for k in keys if q in k or any(q in n for n in self._names.get(k, ())))
+        return sorted(k for k, n in names.items() if q in k or any(q in name for name in n))
 
     def get_meta(self, key: str, default=None):
         """The value stored under `key` by set_meta, or `default`."""

@@ -1,7 +1,7 @@
 """The state's queues: items waiting to be read, the delivery outbox and the digest queue.
 
-A mixin of `Store`: it works only through the store's key-value primitives and never
-touches TinyDB itself.
+A mixin of `Store`: it works only through the store's primitives (`_get`, `_put`, `_edit`,
+`_remove`, `_scan`) and never touches TinyDB itself.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from .storage import DELIVERIES, DIGEST_QUEUE, DIGESTS, PENDING, _plain, doc_id_for, iso
+from .storage import DELIVERIES, DIGEST_QUEUE, DIGESTS, PENDING, _plain, iso
 
 
 class QueuesMixin:
@@ -31,11 +31,7 @@ class QueuesMixin:
 
     def drop_pending_item(self, key: str) -> None:
         """Forget a pending item (it has been handled and marked seen)."""
-        storage = self._table(PENDING).storage
-        tables = storage.read()
-        if tables.get(PENDING[1], {}).pop(str(doc_id_for(key)), None) is not None:
-            storage.write(tables)
-
+        self._remove(PENDING, key)
 
     def enqueue(self, event_id: str, channel: str, alert: dict, *, notifier: str = "slack") -> dict:
         """Queue `alert` for `channel` once; a changed alert already sent is flagged needs_update."""
@@ -113,7 +109,7 @@ class QueuesMixin:
 
     def mark_digest_sent(self, digest: str, event_ids: list[str], when: datetime) -> None:
         """Record `digest` as sent at `when` with these alerts, in one write."""
-        with self._dbs["outbox"].storage.batch():
+        with self.batch():
             for event_id in event_ids:
                 key = f"{digest}\x1f{event_id}"
                 entry = self._get(DIGEST_QUEUE, key)

@@ -1,4 +1,4 @@
-"""The state's files: TinyDB tables in JSON files replaced atomically, and their layout."""
+"""The state's files: TinyDB databases in JSON files replaced atomically, and their layout."""
 
 from __future__ import annotations
 
@@ -6,18 +6,22 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from datetime import datetime, timezone
 from pathlib import Path
 
+from tinydb import TinyDB
+from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
 from ..errors import StateError
 
-# One file per kind of data, so that a write to a small table never rewrites a big one.
-FILES = ("meta", "seen", "history", "http", "outbox", "status")
-# (file, table) pairs used below.
+# One file per kind of data (meta, history, http, outbox, status), so that a write to a small
+# table never rewrites a big one; the seen items, the one table that grows with every item, are
+# split into SEEN_SHARDS files (seen/00.json ...) by document id, so that marking an item seen
+# rewrites 1/64th of them.
+SEEN_SHARDS = 64
+# (file, table) pairs used below; "seen" names the shard folder.
 META, SEEN, HISTORY = ("meta", "meta"), ("seen", "seen"), ("history", "inspections")
 HTTP, STATUS = ("http", "validators"), ("status", "sources")
 PENDING = ("status", "pending_items")  # items listed by a source but not yet read
@@ -39,9 +43,29 @@ def iso(when: datetime | None = None) -> str:
     return when.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
+def file_for(where: tuple[str, str], doc_id: int) -> str:
+    """The file (relative, without .json) holding document `doc_id` of table `where`."""
+    return f"seen/{doc_id % SEEN_SHARDS:02d}" if where == SEEN else where[0]
+
+
 def _plain(data):
-    """A deep, JSON-native copy: callers never share lists with the cache, tuples become lists."""
+    """A deep, JSON-native copy: callers never share lists with the cache, tuples become lists.
+
+    Through JSON, not copy.deepcopy: a value JSON cannot hold fails here, in the call that
+    stored it, rather than in a later flush that would then fail for every change in the file.
+    """
     return json.loads(json.dumps(data))
+
+
+class WriteBack(CachingMiddleware):
+    """TinyDB's cache: reads come from memory; the store decides when a file is written."""
+
+    WRITE_CACHE_SIZE = 2**62  # never by count: `Store` flushes at each durable step
+
+
+def open_db(path: Path, *, readonly: bool) -> TinyDB:
+    """A TinyDB over one state file; nothing is read until a table is first used."""
+    return TinyDB(path, storage=WriteBack(AtomicJSONStorage), readonly=readonly)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -65,39 +89,18 @@ def _check_shape(data) -> None:
 
 
 class AtomicJSONStorage(Storage):
-    """One JSON file, read once into memory and replaced atomically on every write."""
+    """One JSON file, read on first use and replaced atomically (tmp, fsync, rename, .bak)."""
 
     def __init__(self, path: Path, *, readonly: bool = False):
         self.path = Path(path)
-        self.readonly = readonly
-        self._data: dict | None = None
-        self._depth = 0  # > 0 inside batch(): writes wait in memory until it ends
-        self._dirty = False
+        self.readonly = readonly  # a lock=False store: changes stay in WriteBack's memory
 
     def read(self) -> dict:
-        if self._data is None:
-            self._data = self._load()
-        return self._data
+        return self._load()
 
     def write(self, data: dict) -> None:
-        self._data = data
-        if self.readonly:
-            return  # lock=False stores keep their changes in memory only
-        if self._depth:
-            self._dirty = True
-        else:
-            self._flush()
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Coalesce the writes made inside the block into one file replace."""
-        self._depth += 1
-        try:
-            yield
-        finally:
-            self._depth -= 1
-            if not self._depth and self._dirty and not self.readonly:
-                self._flush()
+        if not self.readonly:
+            self._flush(data)
 
     def _load(self) -> dict:
         try:
@@ -115,12 +118,14 @@ class AtomicJSONStorage(Storage):
             raise StateError(f"{self.path} is corrupt ({str(e)[:80]}); {where}") from None
         return data
 
-    def _flush(self) -> None:
+    def _flush(self, data: dict) -> None:
         tmp = self.path.with_name(self.path.name + ".tmp")
-        self._dirty = False
         try:
+            if not self.path.parent.is_dir():  # the seen/ folder, on the first item
+                self.path.parent.mkdir(parents=True)
+                _fsync_dir(self.path.parent.parent)
             # ASCII escapes: a stray surrogate in scraped text can never fail the encode.
-            text = json.dumps(self._data, separators=(",", ":"))
+            text = json.dumps(data, separators=(",", ":"))
             with open(tmp, "w", encoding="utf-8") as f:
                 f.write(text)
                 f.flush()
@@ -129,12 +134,8 @@ class AtomicJSONStorage(Storage):
             os.replace(tmp, self.path)
             self._keep_backup(only_if_missing=True)
             _fsync_dir(self.path.parent)
-        except BaseException as e:
-            # The cache was edited in place: drop it so it is re-read from the last good file.
-            self._data = None
-            if isinstance(e, OSError):
-                raise StateError(f"cannot write {self.path}: {e.strerror or e}") from e
-            raise
+        except OSError as e:
+            raise StateError(f"cannot write {self.path}: {e.strerror or e}") from e
 
     def _keep_backup(self, *, only_if_missing: bool = False) -> None:
         """Point <file>.bak at the current (good) file, so a last good copy always exists."""

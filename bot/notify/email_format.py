@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import textwrap
@@ -10,8 +11,6 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.config import Digest
 from bot.models import Alert
@@ -30,19 +29,25 @@ _GROUPS = {  # direction: (section heading, subject word, accent colour)
 MAX_FINDINGS, MAX_LINKS = 2, 4
 
 
-_ENV = Environment(
-    loader=PackageLoader("bot.notify", "templates"),
-    # HTML is escaped everywhere: unit names and findings are scraped text.
-    autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
-_ENV.filters["wrap"] = lambda text, first, rest: textwrap.fill(
-    text, width=76, initial_indent=first, subsequent_indent=rest,
-    break_long_words=False, break_on_hyphens=False,  # a URL in a finding stays whole
-)
+@functools.cache
+def _templates():
+    """The digest templates, loaded with the first digest: a poll with nothing to mail never needs jinja2."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(
+        loader=PackageLoader("bot.notify", "templates"),
+        # HTML is escaped everywhere: unit names and findings are scraped text.
+        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["wrap"] = lambda text, first, rest: textwrap.fill(
+        text, width=76, initial_indent=first, subsequent_indent=rest,
+        break_long_words=False, break_on_hyphens=False,  # a URL in a finding stays whole
+    )
+    return env
 
 
 def _one_line(text: str | None, limit: int = 300) -> str:
@@ -188,8 +193,8 @@ def render_digest(digest: Digest, alerts: list[Alert], *, from_addr: str, now: d
     msg["List-Id"] = f"hmip-bot {digest.name} digest <{slug(digest.name)}.hmip-bot.{_domain(from_addr)}>"
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
     # Quoted-printable keeps the source readable; spam filters frown on base64 text parts.
-    msg.set_content(_ENV.get_template("digest.txt.j2").render(context), cte="quoted-printable")
-    msg.add_alternative(_ENV.get_template("digest.html.j2").render(context), subtype="html",
+    msg.set_content(_templates().get_template("digest.txt.j2").render(context), cte="quoted-printable")
+    msg.add_alternative(_templates().get_template("digest.html.j2").render(context), subtype="html",
                         cte="quoted-printable")
     return msg
 

@@ -35,11 +35,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.error import URLError
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
-from slack_sdk.webhook import WebhookClient
-
 from bot.config import SlackConfig
 from bot.errors import DeliveryError
 from bot.models import Alert
@@ -152,48 +147,6 @@ def _retry_after(headers) -> float | None:
     return None
 
 
-class _RateLimitRetry(RateLimitErrorRetryHandler):
-    """slack-sdk's 429 handler, waiting out a Retry-After of up to RETRY_AFTER_CAP."""
-
-    # A longer Retry-After (or none) leaves the alert queued for the next run.
-
-    def __init__(self, sleep):
-        super().__init__(max_retry_count=MAX_RATE_RETRIES)
-        self._sleep = sleep
-
-    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
-        if response is None or response.status_code != 429:
-            return False
-        wait = _retry_after(response.headers)
-        return wait is not None and wait <= RETRY_AFTER_CAP
-
-    def prepare_for_next_attempt(self, *, state, request, response=None, error=None) -> None:
-        wait = _retry_after(response.headers)
-        log.info("slack: rate limited, waiting %g s", wait)
-        self._sleep(wait)  # the notifier's sleep, which tests record (the sdk's adds jitter)
-        state.next_attempt_requested = True
-        state.increment_current_attempt()
-
-
-class _ConnectRetry(ConnectionErrorRetryHandler):
-    """slack-sdk's handler for connection errors, only those before the request left."""
-
-    # urllib's URLError: nothing reached Slack. A request that went out unanswered is checked
-    # in the channel's history next run instead, so a retry can never post twice.
-
-    def __init__(self, sleep):
-        super().__init__(max_retry_count=1, error_types=[URLError])
-        self._sleep = sleep
-
-    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
-        return response is None and isinstance(error, URLError) and not isinstance(error.reason, str)
-
-    def prepare_for_next_attempt(self, *, state, request, response=None, error=None) -> None:
-        self._sleep(CONNECT_RETRY_SECONDS)
-        state.next_attempt_requested = True
-        state.increment_current_attempt()
-
-
 def _label(channel: str) -> str:
     """How a channel is named in report lines: '#name', an id, or 'webhook'."""
     if channel.startswith("#") or _CHANNEL_ID.match(channel) or channel == "webhook":
@@ -227,13 +180,13 @@ class SlackNotifier(Notifier):
     def client(self):
         """The slack_sdk client, built on first use, with retry handlers that never risk a duplicate."""
         if self._client is None:
-            handlers = [_RateLimitRetry(self._sleep), _ConnectRetry(self._sleep)]
-            if self.webhook:
-                self._client = WebhookClient(self.config.webhook_url, timeout=self.timeout,
-                                             retry_handlers=handlers)
-            else:
-                self._client = WebClient(token=self.config.token, base_url=self.config.base_url,
-                                         timeout=self.timeout, retry_handlers=handlers)
+            # slack-sdk loads with the first delivery: a poll with nothing to send never needs it.
+            from bot.notify.slack_client import build_client
+
+            self._client = build_client(
+                self.config, webhook=self.webhook, timeout=self.timeout, sleep=self._sleep,
+                retry_after=_retry_after, max_rate_retries=MAX_RATE_RETRIES,
+                retry_after_cap=RETRY_AFTER_CAP, connect_wait=CONNECT_RETRY_SECONDS)
         return self._client
 
     def _redact(self, text: str) -> str:
@@ -244,6 +197,8 @@ class SlackNotifier(Notifier):
 
     def _call(self, method: str, **kwargs) -> dict:
         """One Web API call (slack-sdk's handlers wait out short 429s); `_Failure` unless ok."""
+        from slack_sdk.errors import SlackApiError, SlackClientError
+
         try:
             return getattr(self.client(), method)(**kwargs).data
         except SlackApiError as e:
@@ -254,12 +209,16 @@ class SlackNotifier(Notifier):
             raise self._transport_failure(e) from None
 
     def _transport_failure(self, err: Exception) -> _Failure:
+        from slack_sdk.errors import SlackClientError
+
         if isinstance(err, SlackClientError):  # slack_sdk refused to build the request
             return _Failure(self._redact(f"request refused by slack_sdk ({err}), will retry next run"))
         return _network_failure(err, self.timeout)
 
     def _send_webhook(self, message: dict) -> None:
         """One webhook post (webhooks answer with plain-text error codes)."""
+        from slack_sdk.errors import SlackClientError
+
         try:
             resp = self.client().send(text=message["text"], blocks=message.get("blocks"),
                                       unfurl_links=False, unfurl_media=False)

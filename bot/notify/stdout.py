@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from bot.models import Alert
+from bot.models import Alert, change_text
 from bot.notify import DeliveryReport, Notifier
 from bot.notify.evidence import evidence_line, unconfirmed_line
 
@@ -15,17 +15,8 @@ ARROWS = {"up": "↑", "down": "↓", "same": "→", "new": "★", None: "·"}
 def headline(alert: Alert) -> str:
     """'Sheffield PDU: Requires improvement → Inadequate (down)'."""
     unit = alert.unit
-    if alert.direction == "new":
-        change = f"{unit.rating} (first inspection)"
-    elif alert.previous_rating and alert.direction == "same":
-        change = f"{unit.rating} again (same)"
-    elif alert.previous_rating:
-        change = f"{alert.previous_rating} → {unit.rating} ({alert.direction or 'change unknown'})"
-    elif alert.previous_unclear:
-        change = f"{unit.rating} (previous rating unclear)"
-    else:
-        change = f"{unit.rating} (no earlier rating known)"
-    return f"{unit.name}: {change}"
+    return f"{unit.name}: " + change_text(unit.rating, alert.previous_rating, alert.direction,
+                                          unclear=alert.previous_unclear)
 
 
 def format_alert(alert: Alert, *, findings: int = 2) -> str:

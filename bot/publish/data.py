@@ -38,6 +38,7 @@ class Event:
     previous_published: str | None = None  # when the previous inspection was, as recorded
     source: str | None = None  # "read" (by the bot) or "baseline" (the shipped past record)
     note: str | None = None  # where sources disagree about a rating, which was believed
+    reported_by: str | None = None  # alerted unconfirmed once its hold ended: the one source that said so
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,15 @@ def read_units(config, store) -> list[Unit]:
     """Every unit with at least one rating, by name: the one place the site reads history from.
 
     History is what the bot read (the store) joined with the record of past ratings that
-    `config.baseline` names, as `history` and `export` show it.
+    `config.baseline` names, as `history` and `export` show it, less the readings held for
+    confirmation: a reader sees an event when the alerts tell it, not before.
     """
+    from bot.policy import held_alerts
     from bot.records import timelines
 
+    held = frozenset(h["event_id"] for h in held_alerts(store))
     groups: dict[str, list[dict]] = {}
-    for key, timeline in timelines(config, store=store).items():  # each oldest first
+    for key, timeline in timelines(config, store=store, hidden=held).items():  # each oldest first
         rated = [r for r in timeline if r.get("rating") in RATINGS]
         if rated:
             groups[key] = rated
@@ -137,6 +141,7 @@ def _event(record: dict) -> Event:
         previous_published=clean(record.get("previous_published")),
         source=clean(record.get("source")),
         note=clean(record.get("dispute") or record.get("note")),
+        reported_by=clean(record.get("reported_by")),
     )
 
 

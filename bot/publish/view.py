@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from bot.models import RATINGS, rating_rank
+from bot.identity import official_label
+from bot.models import RATINGS, change_text, rating_rank
 from bot.publish.data import Event, Unit
 
 # Autoescape everywhere (the feed too): every scraped string is text, never markup.
@@ -26,22 +27,16 @@ RATING_STYLE = {
 DIRECTION_TEXT = {"up": "↑ up", "down": "↓ down", "same": "→ same", "new": "★ first inspection"}
 TYPE_TEXT = {"PDU": "Probation delivery unit", "YJS": "Youth justice service", "region": "Region",
              "other": "Other"}
-_SITES = (("hmiprobation.justiceinspectorates.gov.uk", "HMI Probation"),
-          ("justiceinspectorates.gov.uk", "HMI Probation"), ("gov.uk", "GOV.UK"), ("bbc.co.uk", "BBC"))
+_SITES = (("bbc.co.uk", "BBC"),)  # the official hosts' names come from bot.identity
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
 
 
 def headline(event: Event) -> str:
     """'Sheffield PDU: Requires improvement → Inadequate (down)', as the alerts word it."""
-    if event.direction == "new":
-        change = f"{event.rating} (first inspection)"
-    elif event.previous_rating and event.direction == "same":
-        change = f"{event.rating} again (same)"
-    elif event.previous_rating:
-        change = f"{event.previous_rating} → {event.rating} ({event.direction or 'change unknown'})"
-    else:
-        change = f"{event.rating} (no earlier rating known)"
+    change = change_text(event.rating, event.previous_rating, event.direction)
+    if event.reported_by:  # as the alert said it: one source's word, the hold over
+        change += f" [unconfirmed: reported by {event.reported_by}]"
     return f"{event.name}: {change}"
 
 
@@ -122,6 +117,9 @@ def globals_for_templates() -> dict:
 
 def host(url: str) -> str:
     """A link's site, for its text: 'HMI Probation', 'GOV.UK', 'BBC', else the bare host name."""
+    official = official_label(url)
+    if official:
+        return official
     name = (urlsplit(url).hostname or url).lower()
     name = name[4:] if name.startswith("www.") else name
     for suffix, label in _SITES:

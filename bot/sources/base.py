@@ -10,7 +10,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.config import SourceConfig
 from bot.errors import ConfigError
-from bot.html_text import fragment_text
 from bot.identity import canonical_url, unwrap_redirect
 from bot.models import Item
 
@@ -80,6 +79,8 @@ class Source:
 
 def plain_text(html: str | None) -> str:
     """Text of an HTML fragment, tags dropped and whitespace collapsed."""
+    from bot.html_text import fragment_text  # bs4 loads with the first listed item, never on a 304
+
     return fragment_text(html)
 
 

@@ -6,9 +6,6 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import soupsieve
-from bs4 import BeautifulSoup, Tag
-
 from bot.config import SourceConfig
 from bot.dates import parse_datetime
 from bot.errors import ConfigError
@@ -16,6 +13,8 @@ from bot.models import Item
 from bot.sources.base import Source, is_http_url, plain_text
 
 if TYPE_CHECKING:
+    from bs4 import Tag
+
     from bot.fetch import Fetcher
 
 # HMI Probation's news listing: <h2 class="list-item-title"><a href=...> then a <time>.
@@ -31,8 +30,10 @@ class HtmlIndexSource(Source):
         """Check that the selectors, if given, are valid CSS."""
         for key in ("item_selector", "date_selector"):
             selector = getattr(config, key)
-            if selector is None:
-                continue
+            if selector is None or selector in (DEFAULT_ITEM_SELECTOR, DEFAULT_DATE_SELECTOR):
+                continue  # known good: the shipped config need not load soupsieve on every run
+            import soupsieve  # here and below, not at the top: most configs never need it
+
             try:
                 soupsieve.compile(selector)
             except (soupsieve.SelectorSyntaxError, ValueError, TypeError) as e:
@@ -61,6 +62,8 @@ class HtmlIndexSource(Source):
         response = http.get(self.config.url, conditional=True)
         if response.not_modified:
             return []
+        from bs4 import BeautifulSoup
+
         # Bytes, not text: BeautifulSoup then honours the HTTP charset, else <meta charset>.
         charset = re.search(r"charset=[\"']?([\w.:-]+)", response.headers.get("content-type", ""))
         encoding = charset.group(1) if charset else None
@@ -107,6 +110,8 @@ def _container(link: Tag, links: list[Tag]) -> Tag:
 
 def _find_date(container: Tag, link: Tag, links: list[Tag], selector: str) -> Tag | None:
     """The item's date: inside its container, else in the siblings up to the next item."""
+    import soupsieve
+
     matcher = soupsieve.compile(selector)
     if container is not link:
         found = matcher.select_one(container)
