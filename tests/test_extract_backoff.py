@@ -37,6 +37,8 @@ READ = [
      "Requires improvement", None, None, 4),
     (f"Bury youth justice one step from the top\n\n{HMIP} has judged Bury Youth Justice Service good, one "
      "grade below outstanding.", "Good", None, None, None),
+    (f"Oldham probation\n\nOldham Probation Delivery Unit remains inadequate, according to {HMIP}.",
+     "Inadequate", "Inadequate", "same", None),
 ]
 
 
@@ -90,6 +92,18 @@ TRAPS = [
     ("roundup", f"Probation ratings across the North West\n\n{HMIP} gave Bolton Probation Delivery Unit, Oldham "
      "Probation Delivery Unit, Wigan Probation Delivery Unit and Cumbria Probation Delivery Unit the second-lowest "
      "rating available this year."),
+    ("in passing", f"Bolton probation: new head appointed\n\nA new head has been appointed at Bolton Probation "
+     f"Delivery Unit, which inspectors from {HMIP} judged inadequate last year."),
+    ("a quote's wish", f"Oldham probation report\n\nChief Inspector of Probation said: \"We want every service to "
+     f"be Good.\" {HMIP} visited Oldham Probation Delivery Unit in May."),
+    ("good at", f"Bolton probation\n\nBolton Probation Delivery Unit is good at engaging people, inspectors from "
+     f"{HMIP} found."),
+    ("attributes", f"Halton youth justice\n\n{HMIP} found that Halton Youth Justice Service had good partnerships "
+     "and strong leadership."),
+    ("before 2018", f"Oldham probation report\n\n{HMIP} inspected Oldham Probation Delivery Unit. In 2016 the "
+     "area's probation work was judged inadequate."),
+    ("expectation", f"Bury youth justice\n\nInspectors from {HMIP} will publish their verdict on Bury Youth "
+     "Justice Service next week; staff expect it to be good."),
 ]
 
 

@@ -125,9 +125,11 @@ FROM_BEFORE = rule(
     ["up from ", "a fall from the ", "up two grades from the "], ["away "])
 SAME = rule(
     "backoff-same-as-last",
+    r"\bremain(?:s|ed)?\s+(?:rated\s+|judged\s+|at\s+)?['\"‘“]?(?:outstanding|good|inadequate|requir)|"
     r"\bthe\s+same\s+as\s+(?:last\s+time|(?:at\s+|in\s+)?(?:its|their|the)\s+(?:last|previous))|"
     r"\bsame\s+(?:overall\s+)?(?:rating|grade|judgement|verdict)\s+(?:as|that)\s+(?:it\s+(?:received|got|had)\s+)?"
     r"(?:at\s+|in\s+)?(?:its|their|the)\s+(?:last|previous)|\b(?:kept|retained|held\s+on\s+to|maintained|keeps|retains)\s+"
     r"(?:its|their)\s+(?:\w+\s+)?(?:rating|grade)\b(?![^.]{0,30}\bfor\b)",
     "'the same rating as at its last inspection': the previous rating equals the current one",
-    ["the same rating as at its last inspection", "has kept its rating", "a good rating, the same as last time"], ["the same team as last year"])
+    ["the same rating as at its last inspection", "has kept its rating", "a good rating, the same as last time",
+     "Anytown PDU remains inadequate"], ["the same team as last year"])
