@@ -22,7 +22,7 @@ READ = [
     (f"Halton youth justice inspection\n\nThe overall judgement was Requires Improvement, {HMIP} said of Halton "
      "Youth Justice Service.", "Requires improvement", None, None, None),
     (f"York youth justice service inspected\n\nYork Youth Justice Service was inspected for the first time this "
-     f"spring, and {HMIP} has rated it as \"requires improvement\".", "Requires improvement", None, None, None),
+     f"spring, and {HMIP} has rated it as \"requires improvement\".", "Requires improvement", None, "new", None),
     ("Bolton probation services are still inadequate, say inspectors\n\nThe probation inspectorate found "
      "Bolton Probation Delivery Unit short of staff.", "Inadequate", None, None, None),
     (f"Bury youth justice rated good\n\nThe service was rated good by {HMIP} - a fall from the rating of "

@@ -18,7 +18,7 @@ from bot.extract.claims import asserted, by_another_body
 from bot.extract.document import _OLD_FRAMEWORK, _YEAR, NO_RATING, RATED_TYPES
 from bot.extract.evidence import locate, passage
 from bot.extract.facts import count_recommendations
-from bot.extract.previous import find_previous_date
+from bot.extract.previous import find_previous_date, is_first_inspection
 from bot.extract.rules import INFERRED, STATED
 from bot.extract.subjects import _ASPECT_WORDS
 from bot.extract.text import Sentence, canonical_rating
@@ -68,11 +68,12 @@ def read(body: str, sents: list[Sentence], main: Unit | None, source: str, trace
         return None
     cur = min(current, key=lambda c: (not c.stated, c.pos))
     prev = _previous(claims, cur, sents)
-    direction = direction_between(prev.rating, cur.rating) if prev else None
+    direction = direction_between(prev.rating, cur.rating) if prev else ("new" if _first(body) else None)
     evidence = {"rating": locate(source, passage(sents, cur.pos)),
                 "previous_rating": locate(source, passage(sents, prev.pos)) if prev else None}
     trace.append((main.name, {"rating": cur.rule, "previous_rating": prev.rule if prev else None,
-                              "direction": None, "backoff": "backoff-reader"}))
+                              "direction": "first-inspection" if direction == "new" else None,
+                              "backoff": "backoff-reader"}))
     return UnitRating(name=main.name, type=main.type, region=main.region, rating=cur.rating,
                       previous_rating=prev.rating if prev else None,
                       previous_inspection=find_previous_date(body) if prev else None, direction=direction,
@@ -96,6 +97,11 @@ def fill_previous(body: str, sents: list[Sentence], unit: UnitRating, main: Unit
     return replace(unit, previous_rating=prev.rating, direction=direction_between(prev.rating, unit.rating),
                    previous_inspection=unit.previous_inspection or find_previous_date(body),
                    evidence={**(unit.evidence or {}), "previous_rating": locate(source, passage(sents, prev.pos))})
+
+
+def _first(body: str) -> bool:
+    """True when the text says this is the unit's first inspection."""
+    return is_first_inspection(body) or bool(R.FIRST.search(body))
 
 
 def _gate(body: str, sents: list[Sentence], main: Unit) -> bool:

@@ -133,3 +133,10 @@ SAME = rule(
     "'the same rating as at its last inspection': the previous rating equals the current one",
     ["the same rating as at its last inspection", "has kept its rating", "a good rating, the same as last time",
      "Anytown PDU remains inadequate"], ["the same team as last year"])
+FIRST = rule(
+    "backoff-first-inspection",
+    r"\b(?:inspected|rated|judged|graded|assessed)\s+for\s+the\s+(?:very\s+)?first\s+time\b|"
+    r"\b(?:its|their)\s+(?:first[-\s]ever|maiden|inaugural)\s+inspection\b",
+    "'inspected for the first time': a first inspection, so the direction is 'new'",
+    ["was inspected for the first time this spring", "in its first-ever inspection"],
+    ["the first time she has recommended", "the first inspection under our new methodology"])
