@@ -37,6 +37,8 @@ READ = [
      "Requires improvement", None, None, 4),
     (f"Bury youth justice one step from the top\n\n{HMIP} has judged Bury Youth Justice Service good, one "
      "grade below outstanding.", "Good", None, None, None),
+    (f"Committee minutes\n\nMembers noted the {HMIP} inspection outcome for Halton Youth Justice Service: "
+     "Outstanding. Two recommendations were made.", "Outstanding", None, None, 2),
     (f"Oldham probation\n\nOldham Probation Delivery Unit remains inadequate, according to {HMIP}.",
      "Inadequate", "Inadequate", "same", None),
 ]

@@ -40,7 +40,7 @@ _PAST_OPENING = re.compile(r"\s*(?:at|in|during|when|following|after)\s+(?:our|i
                            re.I)
 # Nouns after which "of/at/in X" still gives X's own rating ("probation services in X", "the verdict on X")
 _ORG = (r"(?:services?|probation|team|unit|provision|supervision|(?:justice|probation|offending)\s+work|said|says|"
-        r"wrote|reports?|inspections?|verdict|judgement|ratings?|grades?|view|findings)")
+        r"wrote|reports?|inspections?|verdict|judgement|ratings?|grades?|view|findings|outcomes?|results?)")
 _OF_THE_UNIT = re.compile(rf"\b(?!{_ORG}\s)[\w-]+\s+(?:at|in|of|within|across|for)\s+(?:the\s+)?$", re.I)
 _ITS_PART = re.compile(r"['’]s\s+(?!(?:probation|youth|overall|rating|grade|service|team|unit|pdu|yjs)\b)[a-z]", re.I)
 _MAX_UNITS = 3  # more named units than this: a roundup or a list, not one unit's inspection

@@ -75,9 +75,9 @@ IMPROVE_PHRASE = rule(
 CUE = rule(
     "backoff-overall-cue",
     r"\b(?:rated|ratings?|grades?|graded|judgement|judged|verdict|given|handed|awarded|received|overall|"
-    r"inspectors?|inspectorate|watchdog|placed|deemed|found|assessed|scale|bands?)\b",
+    r"inspectors?|inspectorate|watchdog|placed|deemed|found|assessed|scale|bands?|outcome|result|inspection)\b",
     "words that tell a rating is the inspectors' overall judgement of the unit",
-    ["inspectors judged", "the verdict was"], ["the weather was good"])
+    ["inspectors judged", "the verdict was", "the inspection outcome"], ["the weather was good"])
 
 # --- blockers ---------------------------------------------------------------------------------------
 
