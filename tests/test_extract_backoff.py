@@ -156,3 +156,28 @@ def test_second_sweep(text, want):
     ex = extract(text)
     got = (ex.units[0].rating, ex.units[0].previous_rating) if ex.units and ex.units[0].rating else None
     assert got == want
+
+
+# A third sweep (radio, council papers, moves): 8 of 12 right when first run ("the bottom tier",
+# "upgraded X to good", "having been inadequate at its last inspection"); fixed by general rules.
+SWEEP_3 = [
+ ("Radio news: Oldham probation\n\nNews at six. Oldham's probation service is in the bottom tier, according to a report out today from the probation watchdog. Inspectors found too few staff. Back to you in the studio.", ("Inadequate", None)),
+ (f"Report to Scrutiny Panel\n\n1. Purpose\n1.1 To inform members of the outcome of the inspection of Bury Youth Justice Service by {HMIP}.\n2. Findings\n2.1 The service was judged to require improvement overall.", ("Requires improvement", None)),
+ (f"Bolton probation\n\nHaving been inadequate at its last inspection, Bolton Probation Delivery Unit is now rated requires improvement by {HMIP}.", ("Requires improvement", "Inadequate")),
+ (f"York youth justice\n\n{HMIP} has upgraded York Youth Justice Service to good.", ("Good", None)),
+ (f"Oldham probation\n\nIt is a verdict of 'Inadequate' for Oldham Probation Delivery Unit from {HMIP}.", ("Inadequate", None)),
+ (f"Halton youth justice\n\nHalton Youth Justice Service has dropped a grade to requires improvement, {HMIP} said. It was good in 2021.", ("Requires improvement", "Good")),
+ # traps
+ (f"Ofsted praises Bury\n\nOfsted inspectors rated the council's children's services good. Bury Youth Justice Service was mentioned; {HMIP} last visited in 2022.", None),
+ (f"Bolton probation staff survey\n\nStaff at Bolton Probation Delivery Unit rated their managers good in a survey, ahead of a visit by {HMIP}.", None),
+ (f"Oldham probation\n\nOldham Probation Delivery Unit hopes to move up from inadequate when {HMIP} returns.", None),
+ (f"Youth justice across Greater Manchester\n\n{HMIP} has rated Bolton, Bury, Oldham, Wigan and Salford youth justice services over the past three years; most were judged good.", None),
+ (f"Bury youth justice\n\nBury Youth Justice Service's inspection by {HMIP} has been postponed; it was rated outstanding in 2021.", None),
+]
+
+
+@pytest.mark.parametrize("text, want", SWEEP_3, ids=[t.split("\n")[-1][:40] for t, _ in SWEEP_3])
+def test_third_sweep(text, want):
+    ex = extract(text)
+    got = (ex.units[0].rating, ex.units[0].previous_rating) if ex.units and ex.units[0].rating else None
+    assert got == want

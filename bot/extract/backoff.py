@@ -163,7 +163,7 @@ def _expressions(text: str) -> list[tuple[int, int, str, str]]:
         found.append((m.start(), m.end(), _one_step(m), R.ONE_STEP.name))
     for m in R.SCALE_POSITION.finditer(text):
         found.append((m.start(), m.end(), _position(m.group("pos")), R.SCALE_POSITION.name))
-    for r in (R.RATING_WORD, R.PREDICATE_WORD, R.ATTRIBUTIVE_WORD):
+    for r in (R.RATING_WORD, R.PREDICATE_WORD, R.ATTRIBUTIVE_WORD, R.MOVED_TO):
         for m in r.finditer(text):
             word = m.group("w") or m.groupdict().get("cap")
             found.append((m.start("w") if m.group("w") else m.start(), m.end(), canonical_rating(word), r.name))

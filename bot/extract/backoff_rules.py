@@ -11,7 +11,7 @@ import re
 
 from bot.extract.rules import rule
 
-_SCALE_NOUN = r"(?:overall\s+)?(?:rating|grade|judgement|verdict|mark|band|category|point)s?"
+_SCALE_NOUN = r"(?:overall\s+)?(?:rating|grade|judgement|verdict|mark|band|category|point|tier|rung)s?"
 _OF_SCALE = (rf"(?:\s+(?:possible|available|awarded|given|open\s+to\s+(?:it|them|inspectors)))?"
              rf"(?:\s+(?:on|of)\s+(?:the|its|their|a)\s+(?:(?:four|4)[-\s]point\s+)?scale)?")
 # "the lowest of its four ratings", "the second-lowest of the four rating bands"
@@ -27,7 +27,7 @@ SCALE_POSITION = rule(
     "improvement, second-highest = Good, highest = Outstanding",
     ["handed the lowest possible grade", "the highest grade available", "the lowest of their four ratings",
      "the second-lowest of the four rating bands", "the bottom mark on the scale",
-     "the top point on the four-point scale", "the second-lowest rating available"],
+     "the top point on the four-point scale", "the second-lowest rating available", "in the bottom tier"],
     ["the highest scores seen in recent inspections", "the lowest level of risk", "top of the agenda"])
 
 ONE_STEP = rule(
@@ -54,7 +54,8 @@ PREDICATE_WORD = rule(
     rf"\b(?:rated|judged|graded|found|deemed|assessed|considered|is|are|was|were|remains?|still|be|been|as|"
     rf"now|verdict|judgement|grade|rating)\s+(?:(?:it|them)\s+)?(?:(?:as|to\s+be|still|now|overall|again|at|of)\s+)*"
     rf"(?P<w>{_WORD})(?=\s*(?:$|[.,;:!?)–-]|\s(?:overall|by|after|following|say|says|said|according|in\s+(?:a|the|its)\s+"
-    rf"(?:report|inspection)|for\s+the\s+(?:first|second|third)|previously|before|earlier|then|again|too|also|at\s+(?:its|the)\s+(?:latest|recent)|today|this)\b))",
+    rf"(?:report|inspection)|for\s+the\s+(?:first|second|third)|previously|before|earlier|then|again|too|also|"
+    rf"at\s+(?:its|the|their)\s+(?:last|previous|first)|at\s+(?:its|the)\s+(?:latest|recent)|today|this)\b))",
     "a lower-case rating is one as a predicate of the unit: 'judged inadequate', 'is still inadequate'",
     ["have been judged inadequate by the probation inspectorate", "are still inadequate, say inspectors",
      "to be good overall", "rated outstanding by inspectors"],
@@ -64,6 +65,13 @@ ATTRIBUTIVE_WORD = rule(
     rf"\b(?:an?|its|their|the)\s+(?P<w>{_WORD})\s+(?:overall\s+)?(?:rating|grade|judgement|verdict)\b",
     "'a good rating', 'an inadequate verdict': the word before a rating noun is the rating",
     ["earned a good rating from inspectors", "handed an inadequate verdict"], ["a good report", "good ratings data"])
+MOVED_TO = rule(
+    "backoff-moved-to",
+    rf"\b(?:upgraded|downgraded|raised|lowered|moved|marked|promoted|demoted|dropped|fallen|fell|slipped|climbed|"
+    rf"risen|rose|improved|declined)\b[^.;]{{0,80}}?\bto\s+['\"‘“]?(?P<w>{_WORD})\b",
+    "'upgraded X to good', 'has dropped a grade to requires improvement': where the unit moved to",
+    ["has upgraded the service to good", "dropped a grade to requires improvement"],
+    ["moved to new offices", "improved to a good standard of work"])
 IMPROVE_PHRASE = rule(
     "backoff-needs-to-improve",
     r"\b(?:(?:needs?\s+|told\s+(?:it\s+|they\s+)?(?:needs?\s+|has\s+|have\s+|must\s+)?)to|must)\s+improve"
