@@ -104,6 +104,10 @@ TRAPS = [
      "and strong leadership."),
     ("before 2018", f"Oldham probation report\n\n{HMIP} inspected Oldham Probation Delivery Unit. In 2016 the "
      "area's probation work was judged inadequate."),
+    ("no subject", f"Review of a serious further offence\n\nA man supervised by Oldham Probation Delivery Unit "
+     f"went on to offend. Inspectors from {HMIP} found the supervision of the man inadequate."),
+    ("done by the unit", f"Bolton probation\n\nInspectors from {HMIP} said the work done by Bolton Probation "
+     "Delivery Unit on the case was good."),
     ("expectation", f"Bury youth justice\n\nInspectors from {HMIP} will publish their verdict on Bury Youth "
      "Justice Service next week; staff expect it to be good."),
 ]

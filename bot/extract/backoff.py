@@ -41,7 +41,7 @@ _PAST_OPENING = re.compile(r"\s*(?:at|in|during|when|following|after)\s+(?:our|i
 # Nouns after which "of/at/in X" still gives X's own rating ("probation services in X", "the verdict on X")
 _ORG = (r"(?:services?|probation|team|unit|provision|supervision|(?:justice|probation|offending)\s+work|said|says|"
         r"wrote|reports?|inspections?|verdict|judgement|ratings?|grades?|view|findings|outcomes?|results?)")
-_OF_THE_UNIT = re.compile(rf"\b(?!{_ORG}\s)[\w-]+\s+(?:at|in|of|within|across|for)\s+(?:the\s+)?$", re.I)
+_OF_THE_UNIT = re.compile(rf"\b(?!{_ORG}\s)[\w-]+\s+(?:at|in|of|within|across|for|by|from|with)\s+(?:the\s+)?$", re.I)
 _ITS_PART = re.compile(r"['’]s\s+(?!(?:probation|youth|overall|rating|grade|service|team|unit|pdu|yjs)\b)[a-z]", re.I)
 _MAX_UNITS = 3  # more named units than this: a roundup or a list, not one unit's inspection
 _LEAD = 3  # a pronoun or generic noun in the first sentences refers to the headline's unit
@@ -144,7 +144,7 @@ def _claims(s: Sentence, i: int, main: Unit) -> list[Claim]:
 
 def _subject(s: Sentence, main: Unit, i: int) -> bool | None:
     """True when the sentence names the main unit (or refers to it in the lead), False when it
-    names nothing (inferred), None when it is about another unit."""
+    refers to it later by a pronoun or generic noun (inferred), None when it is about something else."""
     mentions = [m for m in find_mentions(s.text) + find_bare(s.text, s.context) if m.unit.type in RATED_TYPES]
     mine = [m for m in mentions if m.unit.name == main.name  # the longest reading of each place
             and not any(o.start <= m.start and m.end < o.end for o in mentions)]
@@ -153,7 +153,11 @@ def _subject(s: Sentence, main: Unit, i: int) -> bool | None:
                            for m in mine) else None
     if mentions:
         return None
-    return bool(i < _LEAD + 1 and _GENERIC.search(s.text))
+    if R.VERDICT.search(s.text):
+        return False  # "The overall judgement of the inspectors was Good" (the unit in a heading)
+    if not _GENERIC.search(s.text):
+        return None  # "inspectors found the supervision inadequate": no subject that is the unit
+    return i < _LEAD + 1  # "it", "the service": the headline's unit, stated in the lead
 
 
 def _expressions(text: str) -> list[tuple[int, int, str, str]]:

@@ -87,6 +87,14 @@ CUE = rule(
     "words that tell a rating is the inspectors' overall judgement of the unit",
     ["inspectors judged", "the verdict was", "the inspection outcome"], ["the weather was good"])
 
+VERDICT = rule(
+    "backoff-verdict-cue",
+    r"\b(?:overall\s+(?:judgement|rating|grade|verdict|outcome)|(?:inspectors?['’]?|inspectorate['’]s)\s+(?:overall\s+)?"
+    r"(?:verdict|judgement|rating|grade)|(?:the|its|their)\s+verdict\s+(?:was|is)|inspection\s+outcome)\b",
+    "the inspectors' verdict as such: a subject of its own, so no unit need be named in the sentence",
+    ["The overall judgement of the inspectors was Good", "the inspectors' verdict was 'Outstanding'"],
+    ["inspectors found good work"])
+
 # --- blockers ---------------------------------------------------------------------------------------
 
 FUTURE = rule(
