@@ -30,7 +30,7 @@ _BY_POSITION = {"lowest": 0, "bottom": 0, "worst": 0, "highest": 3, "top": 3, "b
 _HMIP = re.compile(r"inspectorate\s+of\s+probation|hmi\s+probation|probation\s+(?:inspectorate|inspectors|watchdog)|"
                    r"chief\s+inspector\s+of\s+probation", re.I)
 _INSPECTORS = re.compile(r"\binspectors?\b|\binspectorate\b|\bwatchdog\b", re.I)
-_GENERIC = re.compile(r"\b(?:it|its|they|the\s+(?:service|unit|team|pdu|yjs|yos|yot|partnership|office|"
+_GENERIC = re.compile(r"\b(?:it|they|the\s+(?:service|unit|team|pdu|yjs|yos|yot|partnership|office|"
                       r"probation\s+(?:service|delivery\s+unit|office)|youth\s+(?:justice|offending)\s+(?:service|team)))\b",
                       re.I)
 _CLAUSE_END = re.compile(r"[,;:()–]|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b|\bafter\b|\bwhich\b", re.I)
