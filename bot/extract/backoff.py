@@ -43,6 +43,7 @@ _ORG = (r"(?:services?|probation|team|unit|provision|supervision|(?:justice|prob
         r"wrote|reports?|inspections?|verdict|judgement|ratings?|grades?|view|findings|outcomes?|results?)")
 _OF_THE_UNIT = re.compile(rf"\b(?!{_ORG}\s)[\w-]+\s+(?:at|in|of|within|across|for|by|from|with)\s+(?:the\s+)?$", re.I)
 _ITS_PART = re.compile(r"['’]s\s+(?!(?:probation|youth|overall|rating|grade|service|team|unit|pdu|yjs)\b)[a-z]", re.I)
+_REACH = 300
 _MAX_UNITS = 3  # more named units than this: a roundup or a list, not one unit's inspection
 _LEAD = 3  # a pronoun or generic noun in the first sentences refers to the headline's unit
 
@@ -133,7 +134,7 @@ def _claims(s: Sentence, i: int, main: Unit) -> list[Claim]:
         if R.NEGATION.search(clause):
             return []  # "avoided the lowest rating, but was told it must improve": nothing sure in it
         if R.FUTURE.search(clause) or R.PASSING.search(s.text[max(0, at - 60): at]) \
-                or not asserted(s.text[:at], s.text[end:]):
+                or not asserted(s.text[max(0, at - _REACH): at], s.text[end: end + _REACH]):
             continue
         if not subject and _ASPECT_WORDS.search(s.text[a:at]):
             continue  # "assessment and planning were rated as ...": an aspect, not the unit
@@ -198,9 +199,10 @@ def _one_step(m: re.Match) -> str | None:
 
 def _clause(text: str, at: int, end: int) -> tuple[int, int]:
     """Where the clause around a rating expression starts and ends."""
-    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, at)]
-    stop = _CLAUSE_END.search(text, end)
-    return (starts[-1] if starts else 0), (stop.start() if stop else len(text))
+    lo = max(0, at - _REACH)  # a clause is read at most _REACH characters back and ahead: linear time
+    starts = [m.end() for m in _CLAUSE_END.finditer(text, lo, at)]
+    stop = _CLAUSE_END.search(text, end, end + _REACH)
+    return (starts[-1] if starts else lo), (stop.start() if stop else min(len(text), end + _REACH))
 
 
 def _is_past(text: str, at: int, end: int) -> bool:
