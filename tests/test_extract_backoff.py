@@ -185,3 +185,26 @@ def test_third_sweep(text, want):
     ex = extract(text)
     got = (ex.units[0].rating, ex.units[0].previous_rating) if ex.units and ex.units[0].rating else None
     assert got == want
+
+
+# A fourth sweep (union and MP statements, staff news, thematics, a verdict in the next sentence):
+# 7 of 10 right when first run; one miss is the specific rules' (a past rating read as current,
+# reported to the extract helper) and is left out here.
+SWEEP_4 = [
+ (f"Napo: Bolton staff at breaking point\n\nThe union said staff at Bolton Probation Delivery Unit are at breaking point. {HMIP} found caseloads were too high across England, and the union said the picture in Bolton was no better. It said the service is inadequate for the needs of the town.", None),
+ (f"MP raises probation concerns\n\nThe MP for Bury said probation in the town needs to improve. She cited a report by {HMIP} on national caseloads.", None),
+ (f"Youth justice chief leaves\n\nThe head of Halton Youth Justice Service is leaving after six years. Under her leadership the service was rated good by {HMIP} in 2022.", None),
+ (f"Thematic report names York\n\nA thematic inspection by {HMIP} of work with girls visited York Youth Justice Service, where practice was found to be good.", None),
+ (f"Bolton probation office moves\n\nBolton Probation Delivery Unit is moving to a new office. Staff said the old building was inadequate. {HMIP} inspectors noted the move.", None),
+ (f"Oldham probation report\n\n{HMIP} has published its report on Oldham Probation Delivery Unit. Inspectors judged the unit to be good, the second-highest of the four ratings.", ("Good", None)),
+ (f"Bury youth justice celebrates top rating\n\nIt is official: Bury Youth Justice Service is outstanding. That is the verdict of {HMIP}, which published its report today.", ("Outstanding", None)),
+ (f"Halton youth justice inspection\n\nInspectors from {HMIP} have concluded that Halton Youth Justice Service requires improvement.", ("Requires improvement", None)),
+ (f"Bolton probation report\n\n{HMIP}: Bolton Probation Delivery Unit - overall, inadequate.", ("Inadequate", None)),
+]
+
+
+@pytest.mark.parametrize("text, want", SWEEP_4, ids=[t.split("\n")[0][:40] for t, _ in SWEEP_4])
+def test_fourth_sweep(text, want):
+    ex = extract(text)
+    got = (ex.units[0].rating, ex.units[0].previous_rating) if ex.units and ex.units[0].rating else None
+    assert got == want

@@ -31,12 +31,14 @@ _HMIP = re.compile(r"inspectorate\s+of\s+probation|hmi\s+probation|probation\s+(
                    r"chief\s+inspector\s+of\s+probation", re.I)
 _INSPECTORS = re.compile(r"\binspectors?\b|\binspectorate\b|\bwatchdog\b", re.I)
 _GENERIC = re.compile(r"\b(?:it|they|the\s+(?:service|unit|team|pdu|yjs|yos|yot|partnership|office|"
-                      r"probation\s+(?:service|delivery\s+unit|office)|youth\s+(?:justice|offending)\s+(?:service|team)))\b",
+                      r"probation\s+(?:service|delivery\s+unit|office)|"
+                      r"youth\s+(?:justice|offending)\s+(?:service|team)))\b",
                       re.I)
 _CLAUSE_END = re.compile(r"[,;:()–]|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b|\bafter\b|\bwhich\b", re.I)
 _UNRATED_PROGRAMME = re.compile(r"quality\s+(?:&|and)\s+impact|full\s+joint\s+(?:re-?)?inspection", re.I)
 # "At our last inspection of the region, in 2024, the region was rated ...": the whole sentence is past
-_PAST_OPENING = re.compile(r"\s*(?:at|in|during|when|following|after)\s+(?:our|its|their|the)\s+(?:last|previous|earlier|prior)\b",
+_PAST_OPENING = re.compile(r"\s*(?:at|in|during|when|following|after)\s+(?:our|its|their|the)\s+"
+                           r"(?:last|previous|earlier|prior)\b",
                            re.I)
 # Nouns after which "of/at/in X" still gives X's own rating ("probation services in X", "the verdict on X")
 _ORG = (r"(?:services?|probation|team|unit|provision|supervision|(?:justice|probation|offending)\s+work|said|says|"
@@ -63,7 +65,7 @@ def read(body: str, sents: list[Sentence], main: Unit | None, source: str, trace
     """The main unit's rating by the backoff rules, or None when the text gives none they can read."""
     if main is None or not _gate(body, sents, main):
         return None
-    claims = [c for i, s in enumerate(sents) for c in _claims(s, i, main)]
+    claims = _all_claims(sents, main)
     current = [c for c in claims if not c.past]
     if not current:
         return None
@@ -89,7 +91,7 @@ def fill_previous(body: str, sents: list[Sentence], unit: UnitRating, main: Unit
     if main is None or unit.name != main.name or unit.previous_rating or unit.direction or not unit.rating \
             or not _gate(body, sents, main):
         return unit
-    claims = [c for i, s in enumerate(sents) for c in _claims(s, i, main) if c.stated]
+    claims = [c for c in _all_claims(sents, main) if c.stated]
     same = [c for c in claims if not c.past and c.rating == unit.rating]
     prev = _previous(claims, same[0], sents) if same else next((c for c in claims if c.past), None)
     if prev is None:
@@ -117,9 +119,16 @@ def _gate(body: str, sents: list[Sentence], main: Unit) -> bool:
     return len(named) <= _MAX_UNITS
 
 
-def _claims(s: Sentence, i: int, main: Unit) -> list[Claim]:
+def _all_claims(sents: list[Sentence], main: Unit) -> list[Claim]:
+    """Every sentence's claims; a sentence's cue may be the next one ('That is the verdict of ...')."""
+    nexts = [n.text for n in sents[1:]] + [""]
+    cued = [bool(R.THAT_IS_THE_VERDICT.search(n)) for n in nexts]
+    return [c for i, s in enumerate(sents) for c in _claims(s, i, main, cued[i])]
+
+
+def _claims(s: Sentence, i: int, main: Unit, cued: bool = False) -> list[Claim]:
     """The rating claims about the main unit in one sentence (none when a blocker stands in it)."""
-    if s.in_notes or by_another_body(s.text) or R.SUB_RATING.search(s.text) or not R.CUE.search(s.text):
+    if s.in_notes or by_another_body(s.text) or R.SUB_RATING.search(s.text) or not (cued or R.CUE.search(s.text)):
         return []
     subject = _subject(s, main, i)
     if subject is None:

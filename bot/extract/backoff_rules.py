@@ -52,13 +52,13 @@ RATING_WORD = rule(
 PREDICATE_WORD = rule(
     "backoff-predicate-word",
     rf"\b(?:rated|judged|graded|found|deemed|assessed|considered|is|are|was|were|remains?|still|be|been|as|"
-    rf"now|verdict|judgement|grade|rating)\s+(?:(?:it|them)\s+)?(?:(?:as|to\s+be|still|now|overall|again|at|of)\s+)*"
+    rf"now|verdict|judgement|grade|rating|overall[,:])\s+(?:(?:it|them)\s+)?(?:(?:as|to\s+be|still|now|overall|again|at|of)\s+)*"
     rf"(?P<w>{_WORD})(?=\s*(?:$|[.,;:!?)–-]|\s(?:overall|by|after|following|say|says|said|according|in\s+(?:a|the|its)\s+"
     rf"(?:report|inspection)|for\s+the\s+(?:first|second|third)|previously|before|earlier|then|again|too|also|"
     rf"at\s+(?:its|the|their)\s+(?:last|previous|first)|at\s+(?:its|the)\s+(?:latest|recent)|today|this)\b))",
     "a lower-case rating is one as a predicate of the unit: 'judged inadequate', 'is still inadequate'",
     ["have been judged inadequate by the probation inspectorate", "are still inadequate, say inspectors",
-     "to be good overall", "rated outstanding by inspectors"],
+     "to be good overall", "rated outstanding by inspectors", "Anytown PDU - overall, inadequate."],
     ["found good practice", "is good at engaging children", "was good to see"])
 ATTRIBUTIVE_WORD = rule(
     "backoff-attributive-word",
@@ -94,6 +94,13 @@ VERDICT = rule(
     "the inspectors' verdict as such: a subject of its own, so no unit need be named in the sentence",
     ["The overall judgement of the inspectors was Good", "the inspectors' verdict was 'Outstanding'"],
     ["inspectors found good work"])
+
+THAT_IS_THE_VERDICT = rule(
+    "backoff-that-is-the-verdict",
+    r"^\W*(?:that|this|it)(?:\s+is|\s+was|['’]s)\s+(?:the\s+)?(?:\w+\s+)?(?:verdict|judgement|rating|grade|finding|conclusion)\b",
+    "'X is outstanding. That is the verdict of the inspectorate': the next sentence gives the cue",
+    ["That is the verdict of the inspectorate.", "This was the overall judgement of inspectors."],
+    ["That is the view of staff, who"])
 
 # --- blockers ---------------------------------------------------------------------------------------
 
