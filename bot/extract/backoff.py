@@ -96,7 +96,10 @@ def fill_previous(body: str, sents: list[Sentence], unit: UnitRating, main: Unit
     prev = _previous(claims, same[0], sents) if same else next((c for c in claims if c.past), None)
     if prev is None:
         return unit
-    trace.append((unit.name, {"previous_rating": prev.rule, "backoff": "backoff-reader"}))
+    fields = next((f for name, f in reversed(trace) if name == unit.name), None)
+    if fields is None:
+        trace.append((unit.name, fields := {}))
+    fields.update({"previous_rating": prev.rule, "backoff": "backoff-reader"})  # beside the specific rules' names
     return replace(unit, previous_rating=prev.rating, direction=direction_between(prev.rating, unit.rating),
                    previous_inspection=unit.previous_inspection or find_previous_date(body),
                    evidence={**(unit.evidence or {}), "previous_rating": locate(source, passage(sents, prev.pos))})
