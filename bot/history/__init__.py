@@ -90,6 +90,9 @@ class Store(QueuesMixin):
 
     def open(self) -> "Store":
         """Take the lock and migrate; the files themselves are read when first used."""
+        if self.state_dir.exists() and not self.state_dir.is_dir():
+            # Said plainly: mkdir's "File exists" and a read's "Not a directory" hide the cause.
+            raise StateError(f"state_dir: {self.state_dir} is a file, not a folder")
         if self.lock:
             try:
                 self.state_dir.mkdir(parents=True, exist_ok=True)
