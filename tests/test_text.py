@@ -70,3 +70,10 @@ def test_unreadable_sources_are_named_on_stderr_and_the_rest_still_printed(world
     for name, line in zip(("missing.html", "photo.html", gone), result.err_lines):
         assert line.startswith("hmip-bot: text: ") and name in line
     assert "Traceback" not in result.err
+
+
+def test_text_refuses_extracts_explain_option_rather_than_ignoring_it(cli):
+    result = cli("text", str(PAGES / "sefton-yjs.html"), "--explain")  # `text` reads; it has no rules to name
+
+    assert (result.code, result.out) == (2, "")
+    assert "--explain" in result.err and "Traceback" not in result.err
