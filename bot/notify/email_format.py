@@ -85,7 +85,7 @@ def _links(links) -> list[dict]:
 def _event(alert: Alert) -> dict:
     """What the templates show of one alert, as plain one-line strings."""
     unit = alert.unit
-    rating = unit.rating or "rating not found"
+    rating = unit.rating or "rating not stated"
     # Unclear: the text's previous rating is disputed by the record, so it is not shown as fact.
     previous = None if alert.previous_unclear else alert.previous_rating or unit.previous_rating
     if alert.previous_unclear:
