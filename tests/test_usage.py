@@ -137,12 +137,12 @@ def test_status_on_a_state_dir_that_does_not_exist_says_so(cfg, cli):
 
 def test_a_state_dir_that_is_a_file_is_named_as_such_by_every_command(cfg, cli):
     (cfg.parent / "state").write_text("not a folder\n")
-    said = f"hmip-bot: state_dir: {cfg.parent / 'state'} is a file, not a folder"
+    said = f"hmip-bot: cannot open the state folder {cfg.parent / 'state'}: it is a file (state_dir names a folder)"
     for command in ("run", "status", "history", "backfill"):
         result = cli(command, "--config", cfg)
         assert (result.code, result.err.strip()) == (2, said), command
     check = cli("status", "--check", "--config", cfg)
-    assert (check.code, check.out.strip()) == (1, f"unhealthy: {said.split(': ', 1)[1]}")
+    assert (check.code, check.out.strip()) == (1, said.replace("hmip-bot:", "unhealthy:"))
 
 
 def test_status_check_ignores_sources_no_longer_in_the_config(cfg, cli):

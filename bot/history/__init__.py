@@ -92,7 +92,7 @@ class Store(QueuesMixin):
         """Take the lock and migrate; the files themselves are read when first used."""
         if self.state_dir.exists() and not self.state_dir.is_dir():
             # Said plainly: mkdir's "File exists" and a read's "Not a directory" hide the cause.
-            raise StateError(f"state_dir: {self.state_dir} is a file, not a folder")
+            raise StateError(f"cannot open the state folder {self.state_dir}: it is a file (state_dir names a folder)")
         if self.lock:
             try:
                 self.state_dir.mkdir(parents=True, exist_ok=True)
