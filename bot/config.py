@@ -417,10 +417,18 @@ def _filters(data: dict, where: str) -> dict:
     )
 
 
+def _check_http_url(value: str, key: str) -> None:
+    """An http(s) URL with a host, or a ConfigError naming the key (never the value: it may be a secret)."""
+    if not re.match(r"(?i)^https?://[^/\s]+\S*$", value.strip()):
+        raise ConfigError(f"config: {key}: must be an http(s) URL")
+
+
 def _slack(raw: Any) -> SlackConfig:
     data = _section(raw, "slack", _SLACK_KEYS)
     token = _get(data, "token", str, "slack")
     webhook = _get(data, "webhook_url", str, "slack")
+    if webhook is not None:
+        _check_http_url(webhook, "slack.webhook_url")
     if not token and not webhook:
         raise ConfigError("config: slack: needs `token` (a bot token) or `webhook_url`")
     subs_raw = data.get("subscriptions") or []
@@ -438,6 +446,7 @@ def _slack(raw: Any) -> SlackConfig:
         # A webhook posts to one fixed channel: an implicit catch-all subscription.
         subs.append(Subscription(channel="webhook"))
     base_url = _get(data, "base_url", str, "slack", DEFAULT_SLACK_BASE_URL)
+    _check_http_url(base_url, "slack.base_url")
     if not base_url.endswith("/"):
         base_url += "/"
     return SlackConfig(

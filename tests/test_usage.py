@@ -33,6 +33,23 @@ def test_regions_are_resolved_through_their_aliases():
         "Yorkshire and the Humber", "Kent, Surrey and Sussex", "North East")
 
 
+@pytest.mark.parametrize("key, value", [("webhook_url", "not a url xoxsecret"),
+                                        ("webhook_url", "ftp://hooks.slack.com/services/xoxsecret"),
+                                        ("base_url", "slack.example.org/api/xoxsecret")])
+def test_a_slack_address_that_is_not_an_http_url_is_a_config_error_that_hides_it(tmp_path, cli, monkeypatch, key, value):
+    # Before: a webhook_url that was no URL passed the config and ended the run in a traceback
+    # quoting it, and a webhook's address is its secret.
+    monkeypatch.setenv("SLACK_ADDRESS", value)
+    path = tmp_path / "config.yaml"
+    path.write_text("state_dir: state\nslack:\n  webhook_url: https://hooks.slack.com/services/T/B/x\n"
+                    f"  {key}: ${{SLACK_ADDRESS}}\n"
+                    "sources: [{name: hmi, type: feed, url: 'http://127.0.0.1:9/feed/'}]\n")
+    result = cli("run", "--config", path)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.strip() == f"hmip-bot: config: slack.{key}: must be an http(s) URL"
+    assert "xoxsecret" not in result.err
+
+
 def test_an_unknown_region_is_refused_with_did_you_mean():
     with pytest.raises(ConfigError) as e:
         config(slack=slack({"channel": "#y", "regions": ["Yorkshire & Humber", "Norh East"]}))
