@@ -241,6 +241,13 @@ def test_config_rejects_an_invalid_css_selector():
         _config({"name": "n", "type": "html_index", "url": "https://x.org/news/", "date_selector": "time[["})
 
 
+@pytest.mark.parametrize("key", ["item_selector", "date_selector"])
+def test_config_rejects_a_selector_that_parses_but_cannot_select(key):
+    # '::before' compiles, then soupsieve refuses it only when selecting: a traceback mid-run before.
+    with pytest.raises(ConfigError, match=rf"sources\[0\]\.{key}: not a valid CSS selector"):
+        _config({"name": "n", "type": "html_index", "url": "https://x.org/news/", key: "p::before"})
+
+
 def test_html_index_honours_the_http_charset(httpserver, fetcher):
     page = '<h2 class="list-item-title"><a href="/n/1">Caf\u00e9 courts report</a></h2>'
     httpserver.expect_request("/news").respond_with_data(

@@ -33,10 +33,12 @@ class HtmlIndexSource(Source):
             if selector is None or selector in (DEFAULT_ITEM_SELECTOR, DEFAULT_DATE_SELECTOR):
                 continue  # known good: the shipped config need not load soupsieve on every run
             import soupsieve  # here and below, not at the top: most configs never need it
+            from bs4 import BeautifulSoup
 
             try:
-                soupsieve.compile(selector)
-            except (soupsieve.SelectorSyntaxError, ValueError, TypeError) as e:
+                # Selecting once: pseudo-elements ('::before') compile, and fail only when used.
+                soupsieve.compile(selector).select(BeautifulSoup("<p></p>", "html.parser"))
+            except (soupsieve.SelectorSyntaxError, ValueError, TypeError, NotImplementedError) as e:
                 first = str(e).splitlines()[0] if str(e) else type(e).__name__
                 raise ConfigError(f"config: {where}.{key}: not a valid CSS selector ({first})") from None
 
