@@ -50,6 +50,21 @@ def test_a_slack_address_that_is_not_an_http_url_is_a_config_error_that_hides_it
     assert "xoxsecret" not in result.err
 
 
+@pytest.mark.parametrize("top, message", [
+    ({"user_agent": "hmip-bot\nX-Injected: 1"}, "config: user_agent: must be one line of printable text"),
+    ({"user_agent": "  "}, "config: user_agent: must be one line of printable text"),
+    ({"email": {"smtp": {"host": " "}, "from": "a@example.org"}}, "config: email.smtp.host: required"),
+    ({"email": {"smtp": {"host": "smtp.example.org", "port": 99999}, "from": "a@example.org"}},
+     "config: email.smtp.port: must be from 1 to 65535"),
+])
+def test_values_only_a_run_would_have_tripped_on_are_config_errors(top, message):
+    # Before: each source failed with 'InvalidHeader', or the digest with 'the server closed the
+    # connection' / 'host name not found', run after run.
+    with pytest.raises(ConfigError) as e:
+        config(**top)
+    assert str(e.value) == message
+
+
 def test_an_unknown_region_is_refused_with_did_you_mean():
     with pytest.raises(ConfigError) as e:
         config(slack=slack({"channel": "#y", "regions": ["Yorkshire & Humber", "Norh East"]}))
