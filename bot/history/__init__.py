@@ -303,18 +303,6 @@ class Store(QueuesMixin):
         """Every stored inspection, oldest first."""
         return sorted(self._scan(HISTORY), key=_sort_key)
 
-    def find_unit_keys(self, query: str) -> list[str]:
-        """Unit keys whose key or a name equals `query` (any case), else contains it."""
-        q = " ".join(query.split()).casefold()
-        names: dict[str, set[str]] = {}
-        for record in self._table(HISTORY):
-            spelt = " ".join((record.get("name") or "").split()).casefold()
-            names.setdefault(record["unit_key"], set()).update([spelt] if spelt else [])
-        exact = [k for k, n in names.items() if k == q or q in n]
-        if exact:
-            return sorted(exact)
-        return sorted(k for k, n in names.items() if q in k or any(q in name for name in n))
-
     def get_meta(self, key: str, default=None):
         """The value stored under `key` by set_meta, or `default`."""
         found = self._get(VALUES, key)
