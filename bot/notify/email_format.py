@@ -6,13 +6,14 @@ import functools
 import hashlib
 import re
 import textwrap
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.config import Digest
+from bot.dates import spoken_date
 from bot.models import Alert
 from bot.notify.evidence import evidence_line, unconfirmed_line
 
@@ -57,12 +58,8 @@ def _one_line(text: str | None, limit: int = 300) -> str:
 
 
 def _long_date(value: str | None) -> str | None:
-    """'2024-11-15' → '15 November 2024'; anything else as it was."""
-    try:
-        d = date.fromisoformat(value or "")
-    except ValueError:
-        return _one_line(value, 40) or None
-    return f"{d.day} {d:%B %Y}"
+    """'2024-11-15' → '15 November 2024', '2022-05' → 'May 2022'; anything else as it was."""
+    return spoken_date(value) or _one_line(value, 40) or None
 
 
 def local_time(when: datetime, tz: str) -> str:
