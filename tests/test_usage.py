@@ -177,6 +177,14 @@ def test_a_state_dir_that_is_a_file_is_named_as_such_by_every_command(cfg, cli):
     assert (check.code, check.out.strip()) == (1, said.replace("hmip-bot:", "unhealthy:"))
 
 
+def test_demo_state_that_is_a_file_says_so_as_run_does(tmp_path, cli):
+    blocker = tmp_path / "state"
+    blocker.write_text("not a folder\n")
+    result = cli("demo", "--state", str(blocker))
+    assert (result.code, result.out) == (2, "")
+    assert result.err.strip() == f"hmip-bot: cannot open the state folder {blocker}: it is a file (state_dir names a folder)"
+
+
 def test_status_check_ignores_sources_no_longer_in_the_config(cfg, cli):
     now = datetime.now(timezone.utc)
     with Store(load_config(cfg).state_dir) as store:
