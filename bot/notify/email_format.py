@@ -73,8 +73,12 @@ def _links(links) -> list[dict]:
     out = []
     for url in links:
         url = (url or "").strip()
-        parts = urlsplit(url)
-        if parts.scheme.lower() in ("http", "https") and parts.netloc and not re.search(r"[\s<>\"']", url):
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # 'http://[::1': no URL, no link
+            continue
+        if (parts.scheme.lower() in ("http", "https") and parts.hostname
+                and not re.search(r"[\s<>\"']", url)):
             out.append({"url": url, "label": parts.hostname.removeprefix("www.")})
     return out[:MAX_LINKS]
 

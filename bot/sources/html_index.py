@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from bot.config import SourceConfig
 from bot.dates import parse_datetime
 from bot.errors import ConfigError
+from bot.identity import absolute_link
 from bot.models import Item
-from bot.sources.base import Source, is_http_url, plain_text
+from bot.sources.base import Source, plain_text
 
 if TYPE_CHECKING:
     from bs4 import Tag
@@ -76,8 +77,8 @@ class HtmlIndexSource(Source):
         return self.keep([item for item in items if item is not None])
 
     def _item(self, link: Tag, links: list[Tag], base: str) -> Item | None:
-        url = urljoin(base, link["href"].strip())
-        if not is_http_url(url):
+        url = absolute_link(base, link["href"])
+        if url is None:
             return None
         container = _container(link, links)
         date = _find_date(container, link, links, self.date_selector)
