@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from bot.dates import iso_date, parse_date
 from bot.errors import InputError
-from bot.html_text import FURNITURE_HINT, article_root, block_text
+from bot.html_text import FURNITURE_HINT, article_root, block_text, printable
 from bot.identity import absolute_link
 from bot.models import Page
 
@@ -215,24 +215,10 @@ def pdf_to_page(data: bytes, url: str = "") -> Page:
     return Page(url=url, text=text, title=None, published=None, kind="pdf")
 
 
-# Terminal control sequences (ANSI CSI and OSC, 7- and 8-bit), then any other C0/C1 control but
-# tab and newline: page text reaches terminals (`text`, `extract`, `run`'s alerts, `history`).
-_TERMINAL_SEQUENCE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]{0,512}(?:\x07|\x1b\\|\x9c)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _printable(text: str | None) -> str | None:
-    """Text without terminal control sequences or control characters (tab and newline kept)."""
-    if text is None:
-        return None
-    text = _TERMINAL_SEQUENCE.sub("", text.replace("\r\n", "\n"))
-    return _CONTROL.sub(lambda m: "\n" if m.group() in "\r\x0c" else "", text)
-
-
 def bytes_to_page(data: bytes, url: str, content_type: str = "") -> Page:
     """Pick the converter by content type, file name or the bytes themselves; controls removed."""
     page = _convert(data, url, content_type)
-    return replace(page, text=_printable(page.text), title=_printable(page.title))
+    return replace(page, text=printable(page.text), title=printable(page.title))
 
 
 def _convert(data: bytes, url: str, content_type: str) -> Page:

@@ -255,3 +255,13 @@ def test_html_index_honours_the_http_charset(httpserver, fetcher):
     )
     (item,) = source(HtmlIndexSource, httpserver.url_for("/news")).poll(fetcher)
     assert item.title == "Caf\u00e9 courts report"
+
+
+def test_feed_titles_and_summaries_lose_terminal_control_sequences(httpserver, fetcher):
+    # Item titles stand in for a page's headline and are printed on terminals like page text.
+    rss = ('<?xml version="1.0"?><rss version="2.0"><channel><title>f</title><item>'
+           '<title>Anytown PDU \x1b[2Jrated Good</title><link>https://example.org/n/1</link>'
+           '<description>Inspectors \x1b]0;owned\x07found \x07much to praise</description></item></channel></rss>')
+    httpserver.expect_request("/feed/").respond_with_data(rss.encode(), content_type="application/rss+xml")
+    (item,) = source(FeedSource, httpserver.url_for("/feed/")).poll(fetcher)
+    assert (item.title, item.summary) == ("Anytown PDU rated Good", "Inspectors found much to praise")
