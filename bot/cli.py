@@ -84,7 +84,7 @@ def _common(defaults: bool) -> argparse.ArgumentParser:
     common.add_argument("--config", metavar="PATH", default=d(None),
                         help="config file (default: $BOT_CONFIG, else ./config.yaml)")
     common.add_argument("--log-level", metavar="LEVEL", default=d(None),
-                        help="DEBUG, INFO, WARNING (default: $LOG_LEVEL or WARNING)")
+                        help="DEBUG, INFO, WARNING, ERROR or CRITICAL (default: $LOG_LEVEL, else WARNING)")
     common.add_argument("-v", "--verbose", action="store_true", default=d(False),
                         help="show tracebacks and debug logs")
     return common
