@@ -30,9 +30,6 @@ class Progress:
     def page(self, source: str, n: int, listed: int, new: int) -> None:
         """Page n of a source was read: `listed` items on it, `new` of them queued."""
 
-    def failed(self, source: str, n: int, error: str) -> None:
-        """Page n of a source could not be read; the next backfill resumes there."""
-
     def reading(self, total: int) -> None:
         """`total` listed items are about to be read."""
 
@@ -134,8 +131,8 @@ def _walk(store: Store, fetcher: Fetcher, config: SourceConfig, pages: int, sinc
         except SourceError as e:
             if n > 1 and e.gone:  # (404/410, read from the error's status)
                 break  # past the last page of the archive
-            report.failures.append(f"source {config.name}: page {n}: {e}")
-            progress.failed(config.name, n, str(e))
+            # One line, printed with the summary (a progress line as well would say it twice).
+            report.failures.append(f"source {config.name}: page {n}: {e}; the next backfill resumes here")
             _save(store, config, n, done=False)
             return
         report.pages_read += 1

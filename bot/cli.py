@@ -84,7 +84,7 @@ def _common(defaults: bool) -> argparse.ArgumentParser:
     common.add_argument("--config", metavar="PATH", default=d(None),
                         help="config file (default: $BOT_CONFIG, else ./config.yaml)")
     common.add_argument("--log-level", metavar="LEVEL", default=d(None),
-                        help="DEBUG, INFO, WARNING (default: $LOG_LEVEL or WARNING)")
+                        help="DEBUG, INFO, WARNING, ERROR or CRITICAL (default: $LOG_LEVEL, else WARNING)")
     common.add_argument("-v", "--verbose", action="store_true", default=d(False),
                         help="show tracebacks and debug logs")
     return common
@@ -209,6 +209,11 @@ def _extract_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="a .txt, .html or .pdf file, or an http(s) URL")
     p.add_argument("--json", action="store_true", help="one JSON object per line per SOURCE")
     p.add_argument("--explain", action="store_true", help="also name the rule that read each field")
+
+
+def _text_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="a .txt, .html or .pdf file, or an http(s) URL")
+    p.add_argument("--json", action="store_true", help="one JSON object per line per SOURCE")
 
 
 def cmd_text(args) -> int:
@@ -444,7 +449,7 @@ _COMMANDS: list = [
     ("serve", cmd_serve, _serve_args),
     ("demo", cmd_demo, _demo_args),
     ("extract", cmd_extract, _extract_args),
-    ("text", cmd_text, _extract_args),
+    ("text", cmd_text, _text_args),
     ("digest", cmd_digest, _digest_args),
     ("backfill", cmd_backfill, _backfill_args),
     ("history", cmd_history, _history_args),

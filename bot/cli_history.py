@@ -43,10 +43,22 @@ def _history_args(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("unit", nargs="?", help="a unit name or alias, any case: its whole timeline")
     p.add_argument("--json", action="store_true", help="print one JSON object per inspection")
-    p.add_argument("--region", help="only units in this probation region")
+    p.add_argument("--region", type=_region, help="only units in this probation region ('North East', 'kss', ...)")
     p.add_argument("--type", choices=UNIT_TYPES, help="only units of this type")
     p.add_argument("--rating", type=_rating, metavar="RATING", help=f"only units now rated so ({', '.join(RATINGS)})")
     p.add_argument("--changed", action="store_true", help="only units whose last two ratings differ")
+
+
+def _region(text: str) -> str:
+    """A region as config reads one (any case, short forms); a typo is a usage error, not 'no match'."""
+    from bot.regions import REGIONS, resolve_region, suggest_region
+
+    found = resolve_region(text)
+    if found:
+        return found
+    hint = suggest_region(text)
+    raise argparse.ArgumentTypeError(f"unknown region {text!r}" + (
+        f" (did you mean {hint!r}?)" if hint else f"; one of {', '.join(REGIONS)}"))
 
 
 def _rating(text: str) -> str:

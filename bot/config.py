@@ -192,7 +192,7 @@ def parse_config(raw: Any, *, base_dir: Path, path: Path | None = None) -> Confi
     return Config(
         path=path,
         state_dir=state_dir,
-        user_agent=_get(data, "user_agent", str, "", DEFAULT_USER_AGENT),
+        user_agent=_user_agent(data),
         alert_max_age_days=_in_range(_get(data, "alert_max_age_days", int, "", DEFAULT_MAX_AGE_DAYS),
                                      "alert_max_age_days", 0, 36500),
         alert_hold_hours=_hold_hours(data),
@@ -306,6 +306,14 @@ def _positive(value: float | int, key: str):
     return value
 
 
+def _user_agent(data: dict) -> str:
+    """The User-Agent header: one line (a line break would make every request fail, or add a header)."""
+    value = _get(data, "user_agent", str, "", DEFAULT_USER_AGENT)
+    if not value.strip() or not value.isprintable():
+        raise ConfigError("config: user_agent: must be one line of printable text")
+    return value.strip()
+
+
 def _in_range(value: int, key: str, low: int, high: int) -> int:
     if not low <= value <= high:
         raise ConfigError(f"config: {key}: must be from {low} to {high}")
@@ -417,10 +425,18 @@ def _filters(data: dict, where: str) -> dict:
     )
 
 
+def _check_http_url(value: str, key: str) -> None:
+    """An http(s) URL with a host, or a ConfigError naming the key (never the value: it may be a secret)."""
+    if not re.match(r"(?i)^https?://[^/\s]+\S*$", value.strip()):
+        raise ConfigError(f"config: {key}: must be an http(s) URL")
+
+
 def _slack(raw: Any) -> SlackConfig:
     data = _section(raw, "slack", _SLACK_KEYS)
     token = _get(data, "token", str, "slack")
     webhook = _get(data, "webhook_url", str, "slack")
+    if webhook is not None:
+        _check_http_url(webhook, "slack.webhook_url")
     if not token and not webhook:
         raise ConfigError("config: slack: needs `token` (a bot token) or `webhook_url`")
     subs_raw = data.get("subscriptions") or []
@@ -438,6 +454,7 @@ def _slack(raw: Any) -> SlackConfig:
         # A webhook posts to one fixed channel: an implicit catch-all subscription.
         subs.append(Subscription(channel="webhook"))
     base_url = _get(data, "base_url", str, "slack", DEFAULT_SLACK_BASE_URL)
+    _check_http_url(base_url, "slack.base_url")
     if not base_url.endswith("/"):
         base_url += "/"
     return SlackConfig(
@@ -453,14 +470,16 @@ def _email(raw: Any) -> EmailConfig:
     data = _section(raw, "email", ("smtp", "from", "digests"))
     smtp_data = _section(data.get("smtp"), "email.smtp", _SMTP_KEYS)
     smtp = SmtpConfig(
-        host=_get(smtp_data, "host", str, "email.smtp", required=True),
-        port=_get(smtp_data, "port", int, "email.smtp", 587),
+        host=_get(smtp_data, "host", str, "email.smtp", required=True).strip(),
+        port=_in_range(_get(smtp_data, "port", int, "email.smtp", 587), "email.smtp.port", 1, 65535),
         starttls=_get(smtp_data, "starttls", bool, "email.smtp", not smtp_data.get("ssl", False)),
         ssl=_get(smtp_data, "ssl", bool, "email.smtp", False),
         username=_get(smtp_data, "username", str, "email.smtp"),
         password=_get(smtp_data, "password", str, "email.smtp"),
         timeout_seconds=_get(smtp_data, "timeout_seconds", float, "email.smtp", 30.0),
     )
+    if not smtp.host:
+        raise ConfigError("config: email.smtp.host: required")
     if smtp.ssl and smtp.starttls:
         raise ConfigError("config: email.smtp: choose one of `starttls` and `ssl`")
     digests_raw = data.get("digests") or []

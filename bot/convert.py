@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from bot.dates import iso_date, parse_date
 from bot.errors import InputError
-from bot.html_text import FURNITURE_HINT, article_root, block_text
+from bot.html_text import FURNITURE_HINT, article_root, block_text, printable
+from bot.identity import absolute_link
 from bot.models import Page
 
 log = logging.getLogger(__name__)
@@ -116,10 +118,12 @@ def _report_links(links: list[tuple[str, str]], base: str) -> tuple[str, ...]:
     """Links (href, label) to a PDF that reads as the inspection report (at most two)."""
     found = []
     for href, label in links:
-        href = urljoin(base, href.strip())
+        href = absolute_link(base, href)  # None for a scraped href that is no http(s) URL
+        if href is None:
+            continue
         said = f"{label} {href}".casefold()
         if urlsplit(href).path.casefold().endswith(".pdf") and re.search(r"report|inspection", said):
-            if href.startswith(("http://", "https://")) and href not in found:
+            if href not in found:
                 found.append(href)
     return tuple(found[:2])
 
@@ -212,7 +216,12 @@ def pdf_to_page(data: bytes, url: str = "") -> Page:
 
 
 def bytes_to_page(data: bytes, url: str, content_type: str = "") -> Page:
-    """Pick the converter by content type, file name or the bytes themselves."""
+    """Pick the converter by content type, file name or the bytes themselves; controls removed."""
+    page = _convert(data, url, content_type)
+    return replace(page, text=printable(page.text), title=printable(page.title))
+
+
+def _convert(data: bytes, url: str, content_type: str) -> Page:
     ctype = content_type.casefold()
     name = url.split("?", 1)[0].casefold()
     if data.startswith(b"%PDF") or "pdf" in ctype or name.endswith(".pdf"):

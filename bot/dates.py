@@ -68,3 +68,17 @@ def _written_date(text: str) -> datetime | None:
         except ValueError:
             continue
     return None
+
+
+def spoken_date(value: str | None) -> str | None:
+    """A recorded date in words: '2024-11-15' -> '15 November 2024', '2022-05' -> 'May 2022'; else None."""
+    parts = (value or "")[:10].split("-")
+    try:
+        if len(parts) == 3:
+            day = date(int(parts[0]), int(parts[1]), int(parts[2]))
+            return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+        if len(parts) == 2 and 1 <= int(parts[1]) <= 12:
+            return f"{MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
+    except ValueError:
+        pass
+    return None

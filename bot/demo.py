@@ -110,8 +110,7 @@ def run_demo(state_dir: Path | None = None) -> list[CycleReport]:
 @contextmanager
 def _state(state_dir: Path | None):
     if state_dir is not None:
-        Path(state_dir).mkdir(parents=True, exist_ok=True)
-        yield Path(state_dir)
+        yield Path(state_dir)  # the Store makes it, or says why it cannot
         return
     with tempfile.TemporaryDirectory(prefix="hmip-bot-demo-") as tmp:
         yield Path(tmp)

@@ -23,7 +23,6 @@ from bot.policy import HELD, confirmed, evidence_changes, hold_reason, shown_ver
 log = logging.getLogger(__name__)
 
 
-
 @dataclass
 class Cycle:
     """What every step of one poll cycle shares: config, state, channels, clock and report."""

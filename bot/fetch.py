@@ -173,8 +173,10 @@ class Fetcher:
             parts = urlsplit(url)
         except ValueError:
             parts = None
-        if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        if parts is not None and parts.scheme.lower() not in ("http", "https"):
             raise SourceError(f"GET {safe_url(url)}: only http(s) URLs can be fetched")
+        if parts is None or not parts.hostname:  # 'http://', 'http://[::1': http, but no host to ask
+            raise SourceError(f"GET {safe_url(url)}: not a valid URL")
         return parts.hostname.lower()
 
     def _validators(self, url: str) -> dict[str, str]:
@@ -210,8 +212,8 @@ class Fetcher:
                 self._last_request.pop(_host(url), None)  # nothing reached that host: no wait owed
             raise SourceError(f"{where}: {reason}{self._tries() if transient else ''}",
                               transient=transient) from None
-        except (ValueError, UnicodeError) as e:  # urllib3 and idna reject some URLs directly
-            raise SourceError(f"{where}: invalid URL ({type(e).__name__})") from None
+        except (ValueError, UnicodeError):  # urllib3 and idna reject some URLs directly
+            raise SourceError(f"{where}: not a valid URL") from None
         with r:
             return self._response(r, where)
 
@@ -271,6 +273,8 @@ def _failure(e: requests.RequestException, timeout: float) -> tuple[str, bool]:
     Decided by the exception types urllib3 wraps, never by their text.
     """
     cause = _cause(e)
+    if isinstance(e, requests.exceptions.InvalidURL):  # a space in the host, port 99999
+        return "not a valid URL", False
     if isinstance(cause, u3.NameResolutionError):
         return "host not found", False
     if isinstance(cause, u3.NewConnectionError):  # (a subclass of urllib3's timeout errors)

@@ -56,6 +56,8 @@ def check_health(config: Config, store: Store, now: datetime | None = None) -> t
 
 def check(config: Config, now: datetime | None = None) -> tuple[bool, str]:
     """check_health on the state read without the lock (so it works while a poll runs)."""
+    if config.state_dir.exists() and not config.state_dir.is_dir():
+        return False, f"unhealthy: cannot open the state folder {config.state_dir}: it is a file (state_dir names a folder)"
     if not config.state_dir.is_dir():
         return False, f"unhealthy: {config.state_dir} does not exist (no poll has run with this config)"
     with Store(config.state_dir, lock=False) as store:

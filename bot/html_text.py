@@ -36,13 +36,27 @@ def html_text(html: str) -> str:
     return block_text(BeautifulSoup(html, "html.parser"))
 
 
+# Terminal control sequences (ANSI CSI and OSC, 7- and 8-bit), then any other C0/C1 control but
+# tab and newline: page text reaches terminals (`text`, `extract`, `run`'s alerts, `history`).
+_TERMINAL_SEQUENCE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]{0,512}(?:\x07|\x1b\\|\x9c)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str | None) -> str | None:
+    """Text without terminal control sequences or control characters (tab and newline kept)."""
+    if text is None:
+        return None
+    text = _TERMINAL_SEQUENCE.sub("", text.replace("\r\n", "\n"))
+    return _CONTROL.sub(lambda m: "\n" if m.group() in "\r\x0c" else "", text)
+
+
 def fragment_text(html: str | None) -> str:
     """The text of an HTML fragment (a feed title or summary) on one line."""
     if not html:
         return ""
     if "<" in html or "&" in html:
         html = html_text(html)
-    return re.sub(r"\s+", " ", html).strip()
+    return re.sub(r"\s+", " ", printable(html)).strip()
 
 
 def block_text(root) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 # Query parameters that say how a reader arrived, never which article it is.
 _TRACKING = frozenset({"fbclid", "gclid", "ocid", "cmpid", "xtor", "mc_cid", "mc_eid"})
@@ -38,6 +38,23 @@ def official_label(url: str) -> str | None:
     if not official_url(url):
         return None
     return "GOV.UK" if (urlsplit(url).hostname or "").lower().rstrip(".") in OFFICIAL_HOSTS else "HMI Probation"
+
+
+def absolute_link(base: str, href: str) -> str | None:
+    """`href` as an absolute http(s) URL against `base`, or None for anything else.
+
+    Scraped hrefs are untrusted: one that is no URL ('http://[::1', 'http://@/', port 99999)
+    makes urllib raise or yields no host, and must be skipped, never stop a listing or a page.
+    """
+    try:
+        url = urljoin(base, href.strip())
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is no number or out of range)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+        return None
+    return url
 
 
 def canonical_url(url: str) -> str:

@@ -26,6 +26,8 @@ def direction_between(previous: str | None, current: str | None) -> str | None:
 def change_text(rating: str | None, previous: str | None, direction: str | None,
                 *, unclear: bool = False) -> str:
     """'Requires improvement → Inadequate (down)': one wording for the terminal and the site."""
+    if not rating:  # an inspection released after its hold with no source stating its rating
+        return "inspection published (rating not stated)"
     if direction == "new":
         return f"{rating} (first inspection)"
     if previous and direction == "same":

@@ -138,7 +138,7 @@ def _poll_source(config, source_config, store, fetcher, cache, report, now) -> N
     source = build_source(source_config)
     report.sources_polled += 1
     try:
-        items = source.poll(fetcher)
+        items = _listed(source, fetcher)
     except SourceError as e:
         text = str(e)
         message = text if text.startswith(f"{source.name}:") else f"{source.name}: {text}"
@@ -155,6 +155,17 @@ def _poll_source(config, source_config, store, fetcher, cache, report, now) -> N
     log.info("source %s: %d items listed, %d new", source.name, len(items), len(fresh))
     status = store.record_poll(source.name, ok=True, items=len(fresh), when=now)
     _note_outage(config, store, status, report)
+
+
+def _listed(source, fetcher) -> list[Item]:
+    """The source's items; a listing it cannot make sense of is that source's failure, not the run's."""
+    try:
+        return source.poll(fetcher)
+    except (BotError, StateError):
+        raise
+    except Exception as e:  # noqa: BLE001 (a page the parsers choke on must not stop the other sources)
+        log.debug("source %s failed", source.name, exc_info=True)
+        raise SourceError(f"{source.name}: could not read the listing ({e.__class__.__name__}: {e})") from None
 
 
 def _note_outage(config, store, status: dict, report: CycleReport) -> None:
@@ -200,6 +211,10 @@ def _read_item(cycle: Cycle, fetcher, item: Item) -> None:
         page = bytes_to_page(response.body, response.url, response.headers.get("content-type", ""))
     except BotError as e:
         _item_failed(store, item, e, report)
+        return
+    except Exception as e:  # noqa: BLE001 (a page the converters choke on: that item's failure only)
+        log.debug("item %s failed", item.url, exc_info=True)
+        _item_failed(store, item, BotError(f"{item.url}: could not be read ({e.__class__.__name__}: {e})"), report)
         return
     try:
         _extract_and_record(cycle, item, page, fetcher)

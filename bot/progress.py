@@ -8,7 +8,7 @@ from bot.backfill import Progress
 
 
 class LineProgress(Progress):
-    """One line per page and per failure (for logs, cron mail and pipes)."""
+    """One line per page (for logs, cron mail and pipes); failures come once, after the summary."""
 
     def __init__(self, stream=None):
         self.stream = stream or sys.stderr
@@ -24,9 +24,6 @@ class LineProgress(Progress):
 
     def page(self, source: str, n: int, listed: int, new: int) -> None:
         self._say(f"{source} page {n}: {listed} items listed, {new} new")
-
-    def failed(self, source: str, n: int, error: str) -> None:
-        self._say(f"{source} page {n} failed; the next backfill resumes here")
 
     def reading(self, total: int) -> None:
         if total:
@@ -57,11 +54,6 @@ class BarProgress(Progress):
             self.bar = tqdm(desc="pages", unit="page", file=sys.stderr, leave=False)
         self.bar.set_postfix_str(f"{source} page {n}, {new} new")
         self.bar.update(1)
-
-    def failed(self, source: str, n: int, error: str) -> None:
-        from tqdm import tqdm
-
-        tqdm.write(f"backfill: {source} page {n} failed; the next backfill resumes here", file=sys.stderr)
 
     def reading(self, total: int) -> None:
         from tqdm import tqdm

@@ -1,51 +1,15 @@
-"""Read-only views of the state for `history` and `status` (they work while a run holds the lock)."""
+"""Read-only views of the state for `status` (it works while a run holds the lock); `history` is records.py's."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from bot.diff import unit_key
-from bot.extract.units import canonical_from_label
 from bot.history import Store
-from bot.notify.stdout import ARROWS
 from bot.policy import held_alerts
 
 
 def _open(state_dir) -> Store:
     return Store(state_dir, lock=False).open()
-
-
-def history_rows(state_dir, unit: str | None = None) -> list[dict]:
-    """Inspection records, newest first; for one unit when `unit` names one (any spelling)."""
-    store = _open(state_dir)
-    try:
-        if unit:
-            keys = set(store.find_unit_keys(unit))
-            canon = canonical_from_label(unit)
-            if canon:
-                keys |= set(store.find_unit_keys(canon.name)) | {unit_key(canon.name)}
-            records = [r for k in sorted(keys) for r in store.inspections_for(k)]
-        else:
-            records = store.all_inspections()
-    finally:
-        store.close()
-    return sorted(records, key=lambda r: (r.get("published") or r.get("first_seen") or ""), reverse=True)
-
-
-def history_table(rows: list[dict]) -> str:
-    """A plain table with direction arrows."""
-    header = ("date", "", "unit", "rating", "previous", "region")
-    body = [(
-        r.get("published") or (r.get("first_seen") or "")[:10] or "?",
-        ARROWS.get(r.get("direction"), "·"),
-        r.get("name") or "",
-        r.get("rating") or "?",
-        r.get("previous_rating") or "",
-        r.get("region") or "",
-    ) for r in rows]
-    widths = [max(len(str(row[i])) for row in [header, *body]) for i in range(len(header))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in [header, *body]]
-    return "\n".join(lines)
 
 
 def status_data(config, now: datetime | None = None) -> dict:

@@ -210,3 +210,15 @@ def test_a_feed_that_ignores_paging_costs_one_extra_request(world, config_file, 
     report = backfill(config, pages=5, now=NOW, fetcher=fetcher)
     assert report.pages_read == 2 and len(world.requests("/feed/")) == 2
     assert json.dumps(report.failures) == "[]"
+
+
+def test_a_failed_page_is_one_line_on_stderr_naming_the_error_and_where_it_resumes(world, config_file, cli):
+    cfg, _ = archive_config(config_file, serve_archive(world))
+    world.serve(PAGES[1], "pages/listing-page-1.html", status=404)  # page 1 gone: a failure, not the end
+
+    result = cli("backfill", "--pages", "3", "--config", cfg)
+
+    assert result.code == 1
+    about_it = [line for line in result.err_lines if "page 1" in line]
+    assert len(about_it) == 1, result.err
+    assert "404" in about_it[0] and "the next backfill resumes here" in about_it[0]

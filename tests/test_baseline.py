@@ -238,6 +238,18 @@ def test_history_filters_keep_units_by_their_latest_rating(packaged, cli):
     assert bad.code == 2 and "--rating" in bad.err
 
 
+def test_history_region_takes_the_names_config_takes_and_refuses_an_unknown_one(packaged, cli):
+    def table(*region):
+        result = cli("history", "--config", packaged, "--region", *region)
+        return result.code, result.out, result.err
+
+    code, out, _ = table("Yorkshire and the Humber")
+    assert code == 0 and "Sheffield PDU" in out
+    assert table("yorkshire & humber")[:2] == (0, out)  # a short form config also accepts
+    code, out, err = table("Yorkshre")
+    assert code == 2 and out == "" and "--region" in err and "Yorkshire and the Humber" in err  # not 'no match'
+
+
 def _unit_of(line: str, units) -> str:
     """The unit named on a table line (the longest known name it contains)."""
     return max((u for u in units if f"  {u}  " in line), key=len)

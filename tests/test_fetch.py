@@ -228,6 +228,15 @@ def test_non_http_urls_are_rejected(url, sleeps):
     assert url in str(e.value)
 
 
+@pytest.mark.parametrize("url, shown", [("http://", "http://"), ("http://[::1", "<invalid URL>"),
+                                        ("http://127.0.0.1:99999/", "http://127.0.0.1:99999/"),
+                                        ("https://exa mple.org/", "https://exa mple.org/")])
+def test_a_malformed_http_url_is_called_not_a_valid_url(url, shown, sleeps):
+    with pytest.raises(SourceError) as e:  # http(s), so "only http(s) URLs" or a class name would mislead
+        make(sleeps).get(url)
+    assert str(e.value) == f"GET {shown}: not a valid URL"
+
+
 def test_connection_refused_is_a_source_error(sleeps):
     server = HTTPServer()
     server.start()

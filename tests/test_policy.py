@@ -184,3 +184,19 @@ def test_every_channel_is_a_notifier_and_the_pipeline_treats_them_alike(tmp_path
     with Store(tmp_path / "state") as store:
         report = run_cycle(config, store, now=NOW, notifiers=[recorder])
     assert recorder.delivered == 1 and report.exit_code == 0
+
+
+def test_an_alert_without_a_rating_reads_rating_not_stated_on_the_terminal_and_in_email(tmp_path):
+    from bot.notify.email_format import digest_subject, _event
+    from bot.notify.stdout import format_alert
+
+    recorder = Recorder()
+    with Store(tmp_path / "state") as store:
+        record_unit(_cycle(tmp_path, store, NOW, recorder), _reading(None))
+        release_due(_cycle(tmp_path, store, NOW + timedelta(hours=24), recorder))
+    (alert,) = recorder.queued
+
+    first_line = format_alert(alert).splitlines()[0]
+    assert "None" not in first_line and first_line.endswith("inspection published (rating not stated)")
+    assert _event(alert)["change"] == "rating not stated"
+    assert "None" not in digest_subject([alert])

@@ -542,3 +542,17 @@ def test_slack_sdk_retries_an_unreachable_slack_once_and_a_timeout_not_at_all(sl
     n = SlackNotifier(slack_config(slack_api), sleep=sleeps.append, timeout=0.2)
     n.deliver(store)
     assert sleeps == []  # sent but unanswered: checked in the channel next run, never re-sent blind
+
+
+def test_a_month_only_date_from_the_record_reads_as_words_in_slack_email_and_on_the_site():
+    # The record of past ratings dates many inspections to the month ('2022-05'): Slack and email
+    # showed '2022-05' while the site said 'May 2022'. One wording now, from bot.dates.
+    from bot.notify.email_format import _event
+    from bot.notify.slack_format import build_message
+    from bot.publish.view import nice_date
+
+    alert = make_alert(previous_published="2022-05", published="2024-11-15")
+    body = json.dumps(build_message(alert)["blocks"], ensure_ascii=False)
+    assert "*Previous*\\nRequires improvement (May 2022)" in body
+    assert _event(alert)["previous_published"] == "May 2022"
+    assert nice_date("2022-05") == "May 2022" and nice_date("2024-11-15") == "15 November 2024"

@@ -241,6 +241,13 @@ def test_config_rejects_an_invalid_css_selector():
         _config({"name": "n", "type": "html_index", "url": "https://x.org/news/", "date_selector": "time[["})
 
 
+@pytest.mark.parametrize("key", ["item_selector", "date_selector"])
+def test_config_rejects_a_selector_that_parses_but_cannot_select(key):
+    # '::before' compiles, then soupsieve refuses it only when selecting: a traceback mid-run before.
+    with pytest.raises(ConfigError, match=rf"sources\[0\]\.{key}: not a valid CSS selector"):
+        _config({"name": "n", "type": "html_index", "url": "https://x.org/news/", key: "p::before"})
+
+
 def test_html_index_honours_the_http_charset(httpserver, fetcher):
     page = '<h2 class="list-item-title"><a href="/n/1">Caf\u00e9 courts report</a></h2>'
     httpserver.expect_request("/news").respond_with_data(
@@ -248,3 +255,13 @@ def test_html_index_honours_the_http_charset(httpserver, fetcher):
     )
     (item,) = source(HtmlIndexSource, httpserver.url_for("/news")).poll(fetcher)
     assert item.title == "Caf\u00e9 courts report"
+
+
+def test_feed_titles_and_summaries_lose_terminal_control_sequences(httpserver, fetcher):
+    # Item titles stand in for a page's headline and are printed on terminals like page text.
+    rss = ('<?xml version="1.0"?><rss version="2.0"><channel><title>f</title><item>'
+           '<title>Anytown PDU \x1b[2Jrated Good</title><link>https://example.org/n/1</link>'
+           '<description>Inspectors \x1b]0;owned\x07found \x07much to praise</description></item></channel></rss>')
+    httpserver.expect_request("/feed/").respond_with_data(rss.encode(), content_type="application/rss+xml")
+    (item,) = source(FeedSource, httpserver.url_for("/feed/")).poll(fetcher)
+    assert (item.title, item.summary) == ("Anytown PDU rated Good", "Inspectors found much to praise")

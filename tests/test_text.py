@@ -70,3 +70,26 @@ def test_unreadable_sources_are_named_on_stderr_and_the_rest_still_printed(world
     for name, line in zip(("missing.html", "photo.html", gone), result.err_lines):
         assert line.startswith("hmip-bot: text: ") and name in line
     assert "Traceback" not in result.err
+
+
+def test_text_refuses_extracts_explain_option_rather_than_ignoring_it(cli):
+    result = cli("text", str(PAGES / "sefton-yjs.html"), "--explain")  # `text` reads; it has no rules to name
+
+    assert (result.code, result.out) == (2, "")
+    assert "--explain" in result.err and "Traceback" not in result.err
+
+
+def test_terminal_control_sequences_in_a_page_never_reach_the_terminal(cli, tmp_path):
+    # A page can hold ESC/BEL bytes; printed raw they would recolour, retitle or rewrite the terminal
+    # of whoever runs `text`, `extract` or `run` (findings and evidence come from this text).
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>Notice</title></head><body><h1>Anytown PDU rated "
+                    "\x1b[31mInadequate\x1b[0m</h1><p>Anytown Probation Delivery Unit has been rated "
+                    "\x1b]0;owned\x07Inadequate by HM Inspectorate of Probation\x9b2J after an inspection "
+                    "in the spring of this year, inspectors said.</p></body></html>", encoding="utf-8")
+
+    for command in (("text",), ("text", "--json"), ("extract",), ("extract", "--json")):
+        result = cli(*command, str(page))
+        assert result.code == 0, result.err
+        assert not any(ord(c) < 32 and c not in "\t\n" or 127 <= ord(c) < 160 for c in result.out), command
+    assert "rated Inadequate by HM Inspectorate of Probation" in cli("text", str(page)).out

@@ -33,6 +33,38 @@ def test_regions_are_resolved_through_their_aliases():
         "Yorkshire and the Humber", "Kent, Surrey and Sussex", "North East")
 
 
+@pytest.mark.parametrize("key, value", [("webhook_url", "not a url xoxsecret"),
+                                        ("webhook_url", "ftp://hooks.slack.com/services/xoxsecret"),
+                                        ("base_url", "slack.example.org/api/xoxsecret")])
+def test_a_slack_address_that_is_not_an_http_url_is_a_config_error_that_hides_it(tmp_path, cli, monkeypatch, key, value):
+    # Before: a webhook_url that was no URL passed the config and ended the run in a traceback
+    # quoting it, and a webhook's address is its secret.
+    monkeypatch.setenv("SLACK_ADDRESS", value)
+    path = tmp_path / "config.yaml"
+    path.write_text("state_dir: state\nslack:\n  webhook_url: https://hooks.slack.com/services/T/B/x\n"
+                    f"  {key}: ${{SLACK_ADDRESS}}\n"
+                    "sources: [{name: hmi, type: feed, url: 'http://127.0.0.1:9/feed/'}]\n")
+    result = cli("run", "--config", path)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.strip() == f"hmip-bot: config: slack.{key}: must be an http(s) URL"
+    assert "xoxsecret" not in result.err
+
+
+@pytest.mark.parametrize("top, message", [
+    ({"user_agent": "hmip-bot\nX-Injected: 1"}, "config: user_agent: must be one line of printable text"),
+    ({"user_agent": "  "}, "config: user_agent: must be one line of printable text"),
+    ({"email": {"smtp": {"host": " "}, "from": "a@example.org"}}, "config: email.smtp.host: required"),
+    ({"email": {"smtp": {"host": "smtp.example.org", "port": 99999}, "from": "a@example.org"}},
+     "config: email.smtp.port: must be from 1 to 65535"),
+])
+def test_values_only_a_run_would_have_tripped_on_are_config_errors(top, message):
+    # Before: each source failed with 'InvalidHeader', or the digest with 'the server closed the
+    # connection' / 'host name not found', run after run.
+    with pytest.raises(ConfigError) as e:
+        config(**top)
+    assert str(e.value) == message
+
+
 def test_an_unknown_region_is_refused_with_did_you_mean():
     with pytest.raises(ConfigError) as e:
         config(slack=slack({"channel": "#y", "regions": ["Yorkshire & Humber", "Norh East"]}))
@@ -133,6 +165,24 @@ def test_status_on_a_state_dir_that_does_not_exist_says_so(cfg, cli):
     check = cli("status", "--check", "--config", cfg)
     assert check.code == 1
     assert check.out.strip() == f"unhealthy: {cfg.parent / 'state'} does not exist (no poll has run with this config)"
+
+
+def test_a_state_dir_that_is_a_file_is_named_as_such_by_every_command(cfg, cli):
+    (cfg.parent / "state").write_text("not a folder\n")
+    said = f"hmip-bot: cannot open the state folder {cfg.parent / 'state'}: it is a file (state_dir names a folder)"
+    for command in ("run", "status", "history", "backfill"):
+        result = cli(command, "--config", cfg)
+        assert (result.code, result.err.strip()) == (2, said), command
+    check = cli("status", "--check", "--config", cfg)
+    assert (check.code, check.out.strip()) == (1, said.replace("hmip-bot:", "unhealthy:"))
+
+
+def test_demo_state_that_is_a_file_says_so_as_run_does(tmp_path, cli):
+    blocker = tmp_path / "state"
+    blocker.write_text("not a folder\n")
+    result = cli("demo", "--state", str(blocker))
+    assert (result.code, result.out) == (2, "")
+    assert result.err.strip() == f"hmip-bot: cannot open the state folder {blocker}: it is a file (state_dir names a folder)"
 
 
 def test_status_check_ignores_sources_no_longer_in_the_config(cfg, cli):

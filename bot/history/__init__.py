@@ -90,6 +90,9 @@ class Store(QueuesMixin):
 
     def open(self) -> "Store":
         """Take the lock and migrate; the files themselves are read when first used."""
+        if self.state_dir.exists() and not self.state_dir.is_dir():
+            # Said plainly: mkdir's "File exists" and a read's "Not a directory" hide the cause.
+            raise StateError(f"cannot open the state folder {self.state_dir}: it is a file (state_dir names a folder)")
         if self.lock:
             try:
                 self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -299,18 +302,6 @@ class Store(QueuesMixin):
     def all_inspections(self) -> list[dict]:
         """Every stored inspection, oldest first."""
         return sorted(self._scan(HISTORY), key=_sort_key)
-
-    def find_unit_keys(self, query: str) -> list[str]:
-        """Unit keys whose key or a name equals `query` (any case), else contains it."""
-        q = " ".join(query.split()).casefold()
-        names: dict[str, set[str]] = {}
-        for record in self._table(HISTORY):
-            spelt = " ".join((record.get("name") or "").split()).casefold()
-            names.setdefault(record["unit_key"], set()).update([spelt] if spelt else [])
-        exact = [k for k, n in names.items() if k == q or q in n]
-        if exact:
-            return sorted(exact)
-        return sorted(k for k, n in names.items() if q in k or any(q in name for name in n))
 
     def get_meta(self, key: str, default=None):
         """The value stored under `key` by set_meta, or `default`."""

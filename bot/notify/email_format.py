@@ -6,13 +6,14 @@ import functools
 import hashlib
 import re
 import textwrap
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.config import Digest
+from bot.dates import spoken_date
 from bot.models import Alert
 from bot.notify.evidence import evidence_line, unconfirmed_line
 
@@ -57,12 +58,8 @@ def _one_line(text: str | None, limit: int = 300) -> str:
 
 
 def _long_date(value: str | None) -> str | None:
-    """'2024-11-15' → '15 November 2024'; anything else as it was."""
-    try:
-        d = date.fromisoformat(value or "")
-    except ValueError:
-        return _one_line(value, 40) or None
-    return f"{d.day} {d:%B %Y}"
+    """'2024-11-15' → '15 November 2024', '2022-05' → 'May 2022'; anything else as it was."""
+    return spoken_date(value) or _one_line(value, 40) or None
 
 
 def local_time(when: datetime, tz: str) -> str:
@@ -76,8 +73,12 @@ def _links(links) -> list[dict]:
     out = []
     for url in links:
         url = (url or "").strip()
-        parts = urlsplit(url)
-        if parts.scheme.lower() in ("http", "https") and parts.netloc and not re.search(r"[\s<>\"']", url):
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # 'http://[::1': no URL, no link
+            continue
+        if (parts.scheme.lower() in ("http", "https") and parts.hostname
+                and not re.search(r"[\s<>\"']", url)):
             out.append({"url": url, "label": parts.hostname.removeprefix("www.")})
     return out[:MAX_LINKS]
 
@@ -85,7 +86,7 @@ def _links(links) -> list[dict]:
 def _event(alert: Alert) -> dict:
     """What the templates show of one alert, as plain one-line strings."""
     unit = alert.unit
-    rating = unit.rating or "rating not found"
+    rating = unit.rating or "rating not stated"
     # Unclear: the text's previous rating is disputed by the record, so it is not shown as fact.
     previous = None if alert.previous_unclear else alert.previous_rating or unit.previous_rating
     if alert.previous_unclear:

@@ -11,9 +11,9 @@ angle brackets swapped for look-alikes. We never add `@channel` ourselves.
 from __future__ import annotations
 
 import re
-from datetime import date
 from urllib.parse import quote, urlsplit
 
+from bot.dates import spoken_date
 from bot.models import Alert
 from bot.notify.evidence import evidence_line, unconfirmed_line
 
@@ -112,14 +112,8 @@ def _symbol(alert: Alert) -> str:
 
 
 def nice_date(value: str | None) -> str | None:
-    """'2024-11-15' as '15 November 2024'; anything else as given."""
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value[:10])
-    except ValueError:
-        return value
-    return f"{day.day} {day:%B %Y}"
+    """'2024-11-15' as '15 November 2024', '2022-05' as 'May 2022'; anything else as given."""
+    return (spoken_date(value) or value) if value else None
 
 
 def _facts(alert: Alert) -> list[str]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from bot.dates import MONTHS, spoken_date
 from bot.identity import official_label
 from bot.models import RATINGS, change_text, rating_rank
 from bot.publish.data import Event, Unit
@@ -28,9 +28,6 @@ DIRECTION_TEXT = {"up": "↑ up", "down": "↓ down", "same": "→ same", "new":
 TYPE_TEXT = {"PDU": "Probation delivery unit", "YJS": "Youth justice service", "region": "Region",
              "other": "Other"}
 _SITES = (("bbc.co.uk", "BBC"),)  # the official hosts' names come from bot.identity
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
-
 
 def headline(event: Event) -> str:
     """'Sheffield PDU: Requires improvement → Inadequate (down)', as the alerts word it."""
@@ -42,24 +39,13 @@ def headline(event: Event) -> str:
 
 def nice_date(value: str | None) -> str:
     """'24 November 2026' (or 'November 2026', '2026') from a recorded date; 'date unknown'."""
-    if not value:
-        return "date unknown"
-    parts = value[:10].split("-")
-    try:
-        if len(parts) == 3:
-            day = date(int(parts[0]), int(parts[1]), int(parts[2]))
-            return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-        if len(parts) == 2:
-            return f"{_MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
-    except (ValueError, IndexError):
-        pass
-    return value
+    return (spoken_date(value) or value) if value else "date unknown"
 
 
 def short_date(value: str | None) -> str:
     """'24 Nov 2026' for the table's narrow date column."""
     text = nice_date(value)
-    for month in _MONTHS:
+    for month in MONTHS:
         text = text.replace(month, month[:3])
     return text
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -82,11 +81,6 @@ def plain_text(html: str | None) -> str:
     from bot.html_text import fragment_text  # bs4 loads with the first listed item, never on a 304
 
     return fragment_text(html)
-
-
-def is_http_url(url: str | None) -> bool:
-    """True for an absolute http(s) URL."""
-    return bool(url) and re.match(r"(?i)^https?://[^/\s]+", url) is not None
 
 
 def with_query(url: str, **params: str) -> str:

@@ -12,8 +12,9 @@ import feedparser
 
 from bot.errors import SourceError
 from bot.fetch import safe_url
+from bot.identity import absolute_link
 from bot.models import Item
-from bot.sources.base import Source, is_http_url, plain_text, with_query
+from bot.sources.base import Source, plain_text, with_query
 
 if TYPE_CHECKING:
     from bot.fetch import Fetcher
@@ -54,8 +55,8 @@ class FeedSource(Source):
     def _item(self, entry, base: str) -> Item | None:
         """One entry as an Item, keyed on its link: GOV.UK Atom ids change on every update."""
         link = entry.get("link") or ""
-        url = urljoin(base, link.strip()) if link else ""
-        if not is_http_url(url):
+        url = absolute_link(base, link) if link else None
+        if url is None:
             return None
         return self.make_item(
             url,

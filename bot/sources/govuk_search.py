@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from bot.errors import SourceError
 from bot.fetch import safe_url
+from bot.identity import absolute_link
 from bot.models import Item
 from bot.dates import parse_datetime
-from bot.sources.base import Source, is_http_url, plain_text, with_query
+from bot.sources.base import Source, plain_text, with_query
 
 if TYPE_CHECKING:
     from bot.fetch import Fetcher
@@ -65,8 +66,8 @@ class GovukSearchSource(Source):
             return None
         # Joining to the configured URL (https://www.gov.uk/... in real use) rather than a
         # hard-coded www.gov.uk keeps mirrors and loopback test servers self-contained.
-        url = urljoin(self.config.url, link)
-        if not is_http_url(url):
+        url = absolute_link(self.config.url, link)
+        if url is None:
             return None
         description, timestamp = result.get("description"), result.get("public_timestamp")
         return self.make_item(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from bot.config import SourceConfig
 from bot.dates import parse_datetime
 from bot.errors import ConfigError
+from bot.identity import absolute_link
 from bot.models import Item
-from bot.sources.base import Source, is_http_url, plain_text
+from bot.sources.base import Source, plain_text
 
 if TYPE_CHECKING:
     from bs4 import Tag
@@ -33,10 +34,12 @@ class HtmlIndexSource(Source):
             if selector is None or selector in (DEFAULT_ITEM_SELECTOR, DEFAULT_DATE_SELECTOR):
                 continue  # known good: the shipped config need not load soupsieve on every run
             import soupsieve  # here and below, not at the top: most configs never need it
+            from bs4 import BeautifulSoup
 
             try:
-                soupsieve.compile(selector)
-            except (soupsieve.SelectorSyntaxError, ValueError, TypeError) as e:
+                # Selecting once: pseudo-elements ('::before') compile, and fail only when used.
+                soupsieve.compile(selector).select(BeautifulSoup("<p></p>", "html.parser"))
+            except (soupsieve.SelectorSyntaxError, ValueError, TypeError, NotImplementedError) as e:
                 first = str(e).splitlines()[0] if str(e) else type(e).__name__
                 raise ConfigError(f"config: {where}.{key}: not a valid CSS selector ({first})") from None
 
@@ -74,8 +77,8 @@ class HtmlIndexSource(Source):
         return self.keep([item for item in items if item is not None])
 
     def _item(self, link: Tag, links: list[Tag], base: str) -> Item | None:
-        url = urljoin(base, link["href"].strip())
-        if not is_http_url(url):
+        url = absolute_link(base, link["href"])
+        if url is None:
             return None
         container = _container(link, links)
         date = _find_date(container, link, links, self.date_selector)
