@@ -29,129 +29,25 @@ from __future__ import annotations
 
 import http.client
 import logging
-import re
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from urllib.error import URLError
+from datetime import datetime
 
 from bot.config import SlackConfig
 from bot.errors import DeliveryError
 from bot.models import Alert
 from bot.notify import DeliveryReport, Notifier
 from bot.notify.filters import matches
-from bot.notify.slack_format import EVENT_TYPE, build_message, ops_text
+from bot.notify.slack_errors import (EDIT_ERRORS, Failure, Unverifiable, api_failure, label, network_failure,
+                                     parse_retry_after)
+from bot.notify.slack_format import build_message, ops_text
+from bot.notify.slack_history import ChannelHistory
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_CAP = 30.0  # seconds we will wait in-process for a 429; longer waits go to the next run
 MAX_RATE_RETRIES = 3
 CONNECT_RETRY_SECONDS = 1.0  # one more try when Slack could not be reached at all
-HISTORY_MARGIN = timedelta(minutes=2)  # clock skew between us and Slack
-HISTORY_PAGES = 10
-_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
-
-# Permanent API errors, by what they block: the whole token, one channel, or one message.
-TOKEN_ERRORS = {
-    "invalid_auth": "the bot token is invalid; check slack.token",
-    "not_authed": "no bot token was sent; check slack.token",
-    "token_revoked": "the bot token was revoked; reinstall the app and update slack.token",
-    "token_expired": "the bot token expired; update slack.token",
-    "account_inactive": "the bot's account or app is deactivated; reinstall the app",
-    "missing_scope": "the app lacks the chat:write scope; add it and reinstall",
-    "no_permission": "the app is not allowed to post here; check its scopes",
-    "not_allowed_token_type": "slack.token must be a bot token (xoxb-...)",
-    "team_access_not_granted": "the app is not installed in this workspace",
-    "ekm_access_denied": "the workspace's key management denies access",
-    # incoming webhooks
-    "invalid_token": "the webhook URL is invalid or revoked; check slack.webhook_url",
-    "no_service": "the webhook was removed or disabled; check slack.webhook_url",
-    "no_active_hooks": "the webhook was disabled; check slack.webhook_url",
-    "team_disabled": "the workspace is disabled",
-    "action_prohibited": "an admin blocks this webhook",
-}
-CHANNEL_ERRORS = {
-    "channel_not_found": "invite the bot or fix the channel name",
-    "not_in_channel": "invite the bot to the channel, or add the chat:write.public scope",
-    "is_archived": "the channel is archived",
-    "channel_is_archived": "the channel is archived",
-    "restricted_action": "the channel's settings stop the bot posting",
-    "restricted_action_read_only_channel": "the channel is read-only",
-    "posting_to_general_channel_denied": "only admins may post in this channel",
-}
-MESSAGE_ERRORS = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text",
-                  "invalid_arguments", "invalid_payload", "invalid_metadata_format",
-                  "invalid_metadata_schema", "metadata_too_large", "too_many_attachments"}
-EDIT_ERRORS = {"message_not_found", "cant_update_message", "edit_window_closed"}
-
-
-class _Failure(DeliveryError):
-    """One failed call, classified. scope: 'token', 'channel', 'message' or None (transient)."""
-
-    def __init__(self, message: str, *, scope: str | None = None, unsure: bool = False,
-                 retry_after: float | None = None, code: str | None = None):
-        super().__init__(message, permanent=scope is not None, retry_after=retry_after)
-        self.scope, self.unsure, self.code = scope, unsure, code
-
-
-class _Unverifiable(Exception):
-    """An interrupted post whose fate cannot be checked."""
-
-
-def _api_failure(code: str | None, status: int, retry_after: float | None = None) -> _Failure:
-    """Classify an answer from Slack (Web API or webhook) that was not ok."""
-    if status == 429 or code in ("ratelimited", "rate_limited"):
-        wait = f" (Retry-After {retry_after:g} s)" if retry_after is not None else ""
-        return _Failure(f"rate limited by Slack{wait}, will retry next run", retry_after=retry_after)
-    if status >= 500:
-        return _Failure(f"HTTP {status}, will retry next run")
-    if code in TOKEN_ERRORS:
-        return _Failure(f"{code} (needs fixing: {TOKEN_ERRORS[code]}; alerts are kept until then)",
-                        scope="token", code=code)
-    if code in CHANNEL_ERRORS:
-        return _Failure(f"{code} (needs fixing: {CHANNEL_ERRORS[code]}; alerts are kept until then)",
-                        scope="channel", code=code)
-    if code in MESSAGE_ERRORS or code in EDIT_ERRORS:
-        return _Failure(f"{code} (permanent: Slack rejected this message)", scope="message", code=code)
-    what = code if code and len(code) < 60 and code.replace("_", "").isalnum() else f"HTTP {status}"
-    return _Failure(f"{what}, will retry next run", code=code)
-
-
-def _network_failure(err: BaseException, timeout: float) -> _Failure:
-    """Classify a transport error; `unsure` when the request went out but no reply came."""
-    if isinstance(err, URLError) and not isinstance(err.reason, str):
-        # urllib wraps errors raised while connecting and sending: the request never arrived.
-        reason = err.reason
-        words = ("connection refused" if isinstance(reason, ConnectionRefusedError)
-                 else "timed out connecting" if isinstance(reason, TimeoutError)
-                 else f"{type(reason).__name__}")
-        return _Failure(f"cannot reach Slack ({words}), will retry next run")
-    if isinstance(err, URLError):
-        return _Failure(f"cannot reach Slack ({err.reason}), will retry next run")
-    if isinstance(err, TimeoutError):
-        what = f"no reply within {timeout:g} s"
-    elif isinstance(err, (ConnectionError, http.client.HTTPException)):
-        what = "connection dropped before Slack replied"
-    else:
-        what = f"network error ({type(err).__name__})"
-    return _Failure(f"{what}; will check the channel before retrying", unsure=True)
-
-
-def _retry_after(headers) -> float | None:
-    for key, value in (headers or {}).items():
-        if key.lower() == "retry-after":
-            try:
-                return max(0.0, float(value[0] if isinstance(value, list) else value))
-            except (TypeError, ValueError):
-                return None
-    return None
-
-
-def _label(channel: str) -> str:
-    """How a channel is named in report lines: '#name', an id, or 'webhook'."""
-    if channel.startswith("#") or _CHANNEL_ID.match(channel) or channel == "webhook":
-        return channel
-    return f"#{channel}"
 
 
 @dataclass
@@ -173,7 +69,7 @@ class SlackNotifier(Notifier):
         self._client = client
         self._sleep = sleep
         self.timeout = timeout
-        self._channel_ids: dict[str, str] = {}
+        self._history = ChannelHistory(self._call, self.name)
 
     # --- clients ------------------------------------------------------------------------
 
@@ -185,7 +81,7 @@ class SlackNotifier(Notifier):
 
             self._client = build_client(
                 self.config, webhook=self.webhook, timeout=self.timeout, sleep=self._sleep,
-                retry_after=_retry_after, max_rate_retries=MAX_RATE_RETRIES,
+                retry_after=parse_retry_after, max_rate_retries=MAX_RATE_RETRIES,
                 retry_after_cap=RETRY_AFTER_CAP, connect_wait=CONNECT_RETRY_SECONDS)
         return self._client
 
@@ -196,7 +92,7 @@ class SlackNotifier(Notifier):
         return text
 
     def _call(self, method: str, **kwargs) -> dict:
-        """One Web API call (slack-sdk's handlers wait out short 429s); `_Failure` unless ok."""
+        """One Web API call (slack-sdk's handlers wait out short 429s); `Failure` unless ok."""
         from slack_sdk.errors import SlackApiError, SlackClientError
 
         try:
@@ -204,16 +100,16 @@ class SlackNotifier(Notifier):
         except SlackApiError as e:
             resp = e.response
             data = resp.data if isinstance(resp.data, dict) else {}
-            raise _api_failure(data.get("error"), resp.status_code, _retry_after(resp.headers)) from None
+            raise api_failure(data.get("error"), resp.status_code, parse_retry_after(resp.headers)) from None
         except (SlackClientError, OSError, http.client.HTTPException) as e:
             raise self._transport_failure(e) from None
 
-    def _transport_failure(self, err: Exception) -> _Failure:
+    def _transport_failure(self, err: Exception) -> Failure:
         from slack_sdk.errors import SlackClientError
 
         if isinstance(err, SlackClientError):  # slack_sdk refused to build the request
-            return _Failure(self._redact(f"request refused by slack_sdk ({err}), will retry next run"))
-        return _network_failure(err, self.timeout)
+            return Failure(self._redact(f"request refused by slack_sdk ({err}), will retry next run"))
+        return network_failure(err, self.timeout)
 
     def _send_webhook(self, message: dict) -> None:
         """One webhook post (webhooks answer with plain-text error codes)."""
@@ -225,7 +121,7 @@ class SlackNotifier(Notifier):
         except (SlackClientError, OSError, http.client.HTTPException) as e:
             raise self._transport_failure(e) from None
         if resp.status_code != 200:
-            raise _api_failure((resp.body or "").strip(), resp.status_code, _retry_after(resp.headers))
+            raise api_failure((resp.body or "").strip(), resp.status_code, parse_retry_after(resp.headers))
 
     # --- queueing -------------------------------------------------------------------------
 
@@ -253,18 +149,18 @@ class SlackNotifier(Notifier):
                 continue  # this channel refused us already in this pass; try again next run
             try:
                 self._deliver_one(store, entry, report, now)
-            except _Failure as failure:
+            except Failure as failure:
                 self._failed(store, entry, failure, report, state, queued=len(entries) - i)
-            except _Unverifiable as e:
+            except Unverifiable as e:
                 store.mark_failed(entry["id"], str(e), permanent=True)
-                report.permanent.append(f"slack {_label(entry['channel'])}: {e}")
+                report.permanent.append(f"slack {label(entry['channel'])}: {e}")
             if state.stop:
                 break
         return report
 
-    def _failed(self, store, entry: dict, f: _Failure, report: DeliveryReport, state: _Pass,
+    def _failed(self, store, entry: dict, f: Failure, report: DeliveryReport, state: _Pass,
                 queued: int) -> None:
-        line = f"slack {_label(entry['channel'])}: {self._redact(str(f))}"
+        line = f"slack {label(entry['channel'])}: {self._redact(str(f))}"
         if f.code in EDIT_ERRORS:
             store.mark_sent(entry["id"])  # the first message stands; the edit is dropped
             report.permanent.append(f"{line}; the earlier message was left as it was")
@@ -309,7 +205,7 @@ class SlackNotifier(Notifier):
                     "slack webhook: a post was interrupted last run; it may have arrived, and "
                     "webhooks can't be checked, so it counts as sent (check the channel)")
                 return
-            found = self._find_posted(store, entry, now)
+            found = self._history.find_posted(store, entry, now)
             if found is not None:
                 self._record_found(store, entry, found, message, report)
                 return
@@ -331,7 +227,7 @@ class SlackNotifier(Notifier):
 
     def _update(self, store, entry: dict, message: dict) -> None:
         store.mark_sending(entry["id"])
-        channel_id = entry.get("channel_id") or self._known_channel_id(store, entry["channel"])
+        channel_id = entry.get("channel_id") or self._history.known_channel_id(store, entry["channel"])
         resp = self._call("chat_update", channel=channel_id or entry["channel"], ts=entry["ts"],
                           text=message["text"], blocks=message["blocks"],
                           metadata=message["metadata"], link_names=False)
@@ -344,73 +240,11 @@ class SlackNotifier(Notifier):
         self._record_sent(store, entry["id"], msg["ts"], channel_id)
         report.sent += 1
         log.info("slack %s: found the interrupted post of %s (ts %s); not posting again",
-                 _label(entry["channel"]), entry["event_id"], msg["ts"])
+                 label(entry["channel"]), entry["event_id"], msg["ts"])
         if msg.get("text") != message["text"]:
             entry = {**entry, "ts": msg["ts"], "channel_id": channel_id}
             self._update(store, entry, message)
             report.updated += 1
-
-    # --- checking an interrupted post ---------------------------------------------------
-
-    def _find_posted(self, store, entry: dict, now) -> tuple[dict, str] | None:
-        """The message an interrupted attempt posted, with its channel id, or None if none was."""
-        try:
-            channel_id = entry.get("channel_id") or self._resolve_channel(store, entry["channel"])
-            if channel_id is None:
-                return None  # no such channel: the interrupted post cannot have arrived
-            now = now or datetime.now(timezone.utc)
-            since = _parse_time(entry.get("sending_at")) or now - timedelta(days=1)
-            oldest = f"{(since - HISTORY_MARGIN).timestamp():.6f}"
-            cursor = None
-            for _ in range(HISTORY_PAGES):
-                resp = self._call("conversations_history", channel=channel_id, oldest=oldest,
-                                  include_all_metadata=True, limit=200, cursor=cursor)
-                for msg in resp.get("messages") or []:
-                    meta = msg.get("metadata") or {}
-                    payload = meta.get("event_payload") or {}
-                    if (meta.get("event_type"), payload.get("event_id")) == (EVENT_TYPE, entry["event_id"]):
-                        return msg, channel_id
-                cursor = (resp.get("response_metadata") or {}).get("next_cursor")
-                if not cursor:
-                    return None
-        except _Failure as f:
-            if not f.permanent:
-                f.unsure = True  # still unchecked: keep it "sending" for the next pass
-                raise
-            raise _Unverifiable(
-                f"may or may not have been posted: the last attempt was interrupted and the "
-                f"channel can't be checked ({f.code}: grant channels:history, groups:history and "
-                f"channels:read, or use a channel id); check the channel") from None
-        raise _Unverifiable("may or may not have been posted: too much history to check; "
-                            "check the channel")
-
-    def _known_channel_id(self, store, channel: str) -> str | None:
-        """A channel's id from config (an id already) or from an earlier delivery."""
-        if _CHANNEL_ID.match(channel):
-            return channel
-        if channel not in self._channel_ids:
-            for e in store.outbox_entries():
-                if e.get("channel_id") and e["notifier"] == self.name:
-                    self._channel_ids.setdefault(e["channel"], e["channel_id"])
-        return self._channel_ids.get(channel)
-
-    def _resolve_channel(self, store, channel: str) -> str | None:
-        """A channel name's id, from what we know or conversations.list (needs channels:read)."""
-        known = self._known_channel_id(store, channel)
-        if known:
-            return known
-        name, cursor = channel.lstrip("#").casefold(), None
-        for _ in range(HISTORY_PAGES):
-            resp = self._call("conversations_list", types="public_channel,private_channel",
-                              exclude_archived=True, limit=1000, cursor=cursor)
-            for ch in resp.get("channels") or []:
-                if str(ch.get("name", "")).casefold() == name:
-                    self._channel_ids[channel] = ch["id"]
-                    return ch["id"]
-            cursor = (resp.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                break
-        return None
 
     # --- operations notices -----------------------------------------------------------------
 
@@ -430,14 +264,7 @@ class SlackNotifier(Notifier):
             resp = self._call("chat_postMessage", channel=self.config.ops_channel, text=body,
                               unfurl_links=False, unfurl_media=False, link_names=False)
             return resp.get("ts")
-        except _Failure as f:
-            where = "webhook" if self.webhook else _label(self.config.ops_channel or "")
+        except Failure as f:
+            where = "webhook" if self.webhook else label(self.config.ops_channel or "")
             raise DeliveryError(f"slack {where}: {self._redact(str(f))}", permanent=f.permanent,
                                 retry_after=f.retry_after) from None
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
