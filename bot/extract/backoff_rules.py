@@ -12,8 +12,8 @@ import re
 from bot.extract.rules import rule
 
 _SCALE_NOUN = r"(?:overall\s+)?(?:rating|grade|judgement|verdict|mark|band|category|point|tier|rung)s?"
-_OF_SCALE = (rf"(?:\s+(?:possible|available|awarded|given|open\s+to\s+(?:it|them|inspectors)))?"
-             rf"(?:\s+(?:on|of)\s+(?:the|its|their|a)\s+(?:(?:four|4)[-\s]point\s+)?scale)?")
+_OF_SCALE = (r"(?:\s+(?:possible|available|awarded|given|open\s+to\s+(?:it|them|inspectors)))?"
+             r"(?:\s+(?:on|of)\s+(?:the|its|their|a)\s+(?:(?:four|4)[-\s]point\s+)?scale)?")
 # "the lowest of its four ratings", "the second-lowest of the four rating bands"
 _OF_FOUR = rf"\s+of\s+(?:the|its|their)\s+(?:(?:four|4)\s+)?(?:possible\s+)?(?:[\w-]+\s+){{0,2}}?{_SCALE_NOUN}"
 _POSITION = (r"(?P<pos>second[-\s]+(?:lowest|highest|from\s+(?:the\s+)?(?:bottom|top))|lowest|bottom|worst|"
