@@ -10,11 +10,6 @@ import sys
 import traceback
 
 from bot import __version__
-# The commands live beside this file, by what they are about.
-from bot.cli_extract import _extract_args, _text_args, cmd_extract, cmd_text
-from bot.cli_history import _backfill_args, _export_args, _history_args, cmd_backfill, cmd_export, cmd_history
-from bot.cli_run import (_demo_args, _digest_args, _publish_args, _run_args, _serve_args, _status_args, cmd_demo,
-                         cmd_digest, cmd_publish, cmd_run, cmd_serve, cmd_status)
 from bot.errors import BotError
 
 log = logging.getLogger("bot")
@@ -24,7 +19,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command; return the contract's exit code (0, 1, 2 or 3)."""
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = _parser(_invoked(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # bad usage (argparse has printed why) or --help
@@ -93,14 +89,19 @@ def _common(defaults: bool) -> argparse.ArgumentParser:
     return common
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or with `only`, of that one command (what `main` parses with)."""
     common = _common(False)
     parser = argparse.ArgumentParser(
         prog=PROG, parents=[_common(True)],
         description="Watch HM Inspectorate of Probation inspections and alert when a unit's rating changes.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for name, func, configure in _COMMANDS:
+    for name, group in _COMMANDS.items():
+        if only not in (None, name):
+            continue
+        module = _module(group)
+        func, configure = getattr(module, f"cmd_{name}"), getattr(module, f"_{name}_args")
         p = sub.add_parser(name, parents=[common], help=func.__doc__.splitlines()[0],
                            description=inspect.cleandoc(func.__doc__),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -109,16 +110,39 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-_COMMANDS: list = [
-    ("run", cmd_run, _run_args),
-    ("serve", cmd_serve, _serve_args),
-    ("demo", cmd_demo, _demo_args),
-    ("extract", cmd_extract, _extract_args),
-    ("text", cmd_text, _text_args),
-    ("digest", cmd_digest, _digest_args),
-    ("backfill", cmd_backfill, _backfill_args),
-    ("history", cmd_history, _history_args),
-    ("export", cmd_export, _export_args),
-    ("status", cmd_status, _status_args),
-    ("publish", cmd_publish, _publish_args),
-]
+# Each command and the module beside this file that holds it (`cmd_NAME`, and `_NAME_args` for
+# its options), in the order `--help` lists them.
+_COMMANDS = {"run": "run", "serve": "run", "demo": "run", "extract": "extract", "text": "extract",
+             "digest": "run", "backfill": "history", "history": "history", "export": "history",
+             "status": "run", "publish": "run"}
+
+
+def _module(group: str):
+    """The command module `bot.cli_GROUP`, imported when a parser needs its commands."""
+    if group == "run":
+        from bot import cli_run as module
+    elif group == "extract":
+        from bot import cli_extract as module
+    else:
+        from bot import cli_history as module
+    return module
+
+
+def _invoked(argv: list[str]) -> str | None:
+    """The command `argv` names, when it is plain to see; None to build every command's parser.
+
+    Building (and importing) one command's parser instead of eleven is a tenth of a quiet poll's
+    start-up beyond its libraries. Any doubt (help, --version, an option whose value may be the
+    next word) gives None, and the full parser then decides as it always did.
+    """
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help", "--version"):
+            return None
+        if word in ("-v", "--verbose") or (word.startswith("--") and "=" in word):
+            continue
+        if word.startswith("-"):
+            next(words, None)  # --config PATH, --log-level LEVEL (or a prefix of them): skip the value
+            continue
+        return word if word in _COMMANDS else None
+    return None

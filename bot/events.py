@@ -18,7 +18,7 @@ from bot.history import Store
 from bot.identity import display_url
 from bot.models import Alert, Extraction, Item, UnitRating
 from bot.notify import Notifier
-from bot.policy import HELD, confirmed, evidence_changes, hold_reason, shown_verdict
+from bot.policy import HELD, confirmed, due_holds, evidence_changes, hold_reason, shown_verdict
 
 log = logging.getLogger(__name__)
 
@@ -229,9 +229,7 @@ def _unlist(cycle: Cycle, eid: str) -> None:
 
 def release_due(cycle: Cycle) -> None:
     """Send every held event whose hold is over: marked as reported by its source unless confirmed."""
-    for eid, hold in sorted(cycle.store.get_meta(HELD, {}).items(), key=lambda kv: kv[1]["until"]):
-        if datetime.fromisoformat(hold["until"]) > cycle.now:
-            continue
+    for eid in due_holds(cycle.store, cycle.now):
         record = cycle.store.get_inspection(eid)
         if record is None or record.get("alerted"):
             _unlist(cycle, eid)  # a crash left the listing without its record, or after release

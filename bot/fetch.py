@@ -94,6 +94,29 @@ def safe_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
+class _Session(requests.Session):
+    """A requests Session that reads the proxy and CA-bundle environment once per host.
+
+    requests reads it again for every request (all of os.environ, then `no_proxy` matching):
+    a fifth of the CPU of a quiet poll's requests. A process's environment does not change
+    under it, so the answer for a scheme and host is kept.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._environment: dict[tuple, dict] = {}
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        if proxies or not self.trust_env:  # a request's own proxies: merged as requests does
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc, stream, verify, cert)
+        if key not in self._environment:
+            self._environment[key] = super().merge_environment_settings(url, {}, stream, verify, cert)
+        settings = self._environment[key]
+        return {**settings, "proxies": dict(settings["proxies"])}
+
+
 class Fetcher:
     """GETs http(s) URLs for the sources; every failure becomes a SourceError."""
 
@@ -121,7 +144,7 @@ class Fetcher:
         self._last_request: dict[str, float] = {}
         self._attempts = [0]
         # Building a Session does no I/O; connections open on the first get().
-        self.session = requests.Session()
+        self.session = _Session()
         self.session.headers["User-Agent"] = user_agent
         self.session.max_redirects = max_redirects
         retry = _Retry(total=self.retries - 1, redirect=False, status_forcelist=RETRY_STATUSES,

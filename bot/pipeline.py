@@ -5,18 +5,21 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from bot.config import Config, official_url
 from bot.errors import BotError, InputError, SourceError, StateError
-from bot.events import Cycle, Reading, alert_from_record, record_unit, release_due
 from bot.fetch import Fetcher
 from bot.history import Store
 from bot.identity import display_url
 from bot.models import Alert, Extraction, Item
 from bot.notify import DeliveryReport, Notifier
 from bot.notify.channels import build_notifiers
-from bot.policy import source_label
+from bot.policy import due_holds, source_label
 from bot.sources import build_source
+
+if TYPE_CHECKING:
+    from bot.events import Cycle
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +99,6 @@ def run_cycle(config: Config, store: Store, *, dry_run: bool = False, now: datet
     now = now or datetime.now(timezone.utc)
     report = CycleReport(silent=silent)
     notifiers = [] if dry_run else (build_notifiers(config) if notifiers is None else notifiers)
-    cycle = Cycle(config=config, store=store, notifiers=notifiers, report=report, now=now)
     cache = _DeferredValidators(store)
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher.from_config(config, cache=cache)
@@ -105,21 +107,37 @@ def run_cycle(config: Config, store: Store, *, dry_run: bool = False, now: datet
     try:
         for source_config in config.sources:
             _poll_source(config, source_config, store, fetcher, cache, report, now)
-        for pending in store.pending_items():
-            _read_item(cycle, fetcher, _item(pending))
-        if not silent:
-            release_due(cycle)  # after reading: a confirmation found this cycle comes first
+        _read_and_release(config, store, fetcher, notifiers, report, now)
         for notifier in notifiers:  # everything queued, this cycle's and earlier runs' leftovers
             report.deliveries.merge(notifier.deliver(store, now=now))
         if not dry_run:
             _publish(config, store, report)
-        # Later sources may have filled in an event (links, previous rating): report the result.
-        report.alerts = [alert_from_record(store.get_inspection(a.event_id), update=False)
-                         for a in report.alerts]
+        if report.alerts:  # later sources may have filled in an event (links, previous rating)
+            from bot.events import alert_from_record
+
+            report.alerts = [alert_from_record(store.get_inspection(a.event_id), update=False)
+                             for a in report.alerts]
     finally:
         if own_fetcher:
             fetcher.close()
     return report
+
+
+def _read_and_release(config: Config, store: Store, fetcher, notifiers, report: CycleReport, now) -> None:
+    """Read every pending item, then send the held alerts whose hold is over.
+
+    Recording (bot.events, bot.diff, bot.timeline) loads only when there is something to read or
+    release: a quiet poll, nothing pending and no hold over, never imports it.
+    """
+    if not store.pending_items() and (report.silent or not due_holds(store, now)):
+        return
+    from bot.events import Cycle, release_due
+
+    cycle = Cycle(config=config, store=store, notifiers=notifiers, report=report, now=now)
+    for pending in store.pending_items():
+        _read_item(cycle, fetcher, _item(pending))
+    if not report.silent:
+        release_due(cycle)  # after reading: a confirmation found this cycle comes first
 
 
 def _publish(config: Config, store: Store, report: CycleReport) -> None:
@@ -248,6 +266,7 @@ def _item_failed(store, item: Item, error: BotError, report: CycleReport) -> Non
 
 
 def _extract_and_record(cycle: Cycle, item: Item, page, fetcher=None) -> None:
+    from bot.events import Reading, record_unit
     from bot.extract import extract
 
     store, report = cycle.store, cycle.report
@@ -307,6 +326,8 @@ def _too_old(config, item: Item, published: str | None, now: datetime) -> bool:
 def read_pending(config: Config, store: Store, fetcher: Fetcher, report: CycleReport, now: datetime,
                  on_item=None) -> None:
     """Read every item waiting in the queue, alerting no one (`backfill`'s second half)."""
+    from bot.events import Cycle
+
     cycle = Cycle(config=config, store=store, notifiers=[], report=report, now=now)
     for pending in store.pending_items():
         _read_item(cycle, fetcher, _item(pending))

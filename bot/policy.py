@@ -13,6 +13,7 @@ records here; `bot.events` applies them to the state.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from bot.identity import official_label
 from bot.models import UnitRating
@@ -82,3 +83,8 @@ def held_alerts(store) -> list[dict]:
     """The held events, soonest released first (`store` is a `bot.history.Store`)."""
     held = store.get_meta(HELD, {}) or {}
     return sorted(({"event_id": k, **v} for k, v in held.items()), key=lambda h: h["until"])
+
+
+def due_holds(store, now: datetime) -> list[str]:
+    """The ids of the held events whose hold is over at `now`, soonest first."""
+    return [h["event_id"] for h in held_alerts(store) if datetime.fromisoformat(h["until"]) <= now]

@@ -419,3 +419,33 @@ def test_extract_shows_the_evidence_and_explain_names_the_rules(cli, tmp_path):
     assert "previous rating read from: \"At its last inspection in 2021 it was rated 'Inadequate'.\"" in plain.out
     assert "rules:" not in plain.out
     assert "rules: rating=overall-received, previous_rating=last-inspection-it-was-rated" in explained.out
+
+
+@pytest.mark.parametrize("argv", [
+    ["run"], ["--config", "c.yaml", "run", "--json"], ["-v", "run", "--dry-run"], ["--config=run", "status"],
+    ["--config", "status", "run"], ["--conf", "history", "run"], ["--log-level", "info", "history", "--json"],
+    ["run", "--config", "x.yaml"], ["extract", "a.html", "--explain"], ["export"]])
+def test_the_one_command_parser_reads_arguments_as_the_full_parser(argv):
+    # `main` builds only the named command's parser (a quiet poll's start-up); it must agree.
+    from bot import cli
+
+    command = cli._invoked(argv)
+    assert command is not None and command in argv
+    assert cli._parser(command).parse_args(argv) == cli._parser().parse_args(argv)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["-vv", "run"], ["--", "run"], ["nonsense"], []])
+def test_a_doubtful_command_line_gets_the_full_parser(argv):
+    from bot import cli
+
+    assert cli._invoked(argv) is None
+
+
+def test_help_lists_every_command(cli):
+    result = cli("--help")
+    assert result.code == 0
+    listed = result.out.split("commands:", 1)[1]
+    for name in ("run", "serve", "demo", "extract", "text", "digest", "backfill", "history", "export",
+                 "status", "publish"):
+        assert f"\n    {name} " in listed, name
+    assert cli("nonsense").code == 2

@@ -15,7 +15,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_command_is_documented():
-    for name, _, _ in cli._COMMANDS:
+    for name in cli._COMMANDS:
         assert f"`{name}" in README, name
 
 

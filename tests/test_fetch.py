@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import time
 from email.utils import format_datetime
 from datetime import datetime, timedelta, timezone
@@ -274,3 +275,38 @@ def test_from_config_uses_user_agent_timeout_and_byte_cap(httpserver):
     httpserver.expect_request("/x", headers={"User-Agent": UA}).respond_with_data("0123456789ABC")
     with pytest.raises(SourceError, match="larger than 10 bytes"):
         fetcher.get(httpserver.url_for("/x"))
+
+
+def test_the_proxy_environment_is_honoured_for_every_request_and_no_proxy_bypasses_it(httpserver, monkeypatch):
+    # The fetcher reads the proxy settings once per host (a quiet poll's CPU): still those of
+    # the environment, for each request, and NO_PROXY still names the hosts reached directly.
+    seen = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's naming)
+            seen.append(self.path)  # a proxy is asked for the absolute URL
+            self.send_response(200)
+            self.send_header("Content-Length", "7")
+            self.end_headers()
+            self.wfile.write(b"proxied")
+
+        def log_message(self, *args):
+            pass
+
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    httpserver.expect_request("/direct").respond_with_data("direct")
+    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.server_address[1]}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    try:
+        with Fetcher(user_agent=UA, timeout=5, min_interval=0) as fetcher:
+            bodies = [fetcher.get("http://feeds.example.invalid/a").body for _ in range(2)]
+            direct = fetcher.get(httpserver.url_for("/direct")).body
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    assert bodies == [b"proxied", b"proxied"]
+    assert seen == ["http://feeds.example.invalid/a"] * 2
+    assert direct == b"direct"

@@ -29,13 +29,15 @@ def _region(name: str, where: str) -> str:
     return region
 
 
-_ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]{2,}$")
+# A pattern, not compiled here: `re` compiles it on the first address checked (a config with
+# email), not in every run that imports the config.
+_ADDRESS = r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]{2,}$"
 
 
 def _address(value: str, where: str) -> str:
     """An email address, bare or with a display name ('Alerts <alerts@example.org>')."""
     found = getaddresses([value])
-    if len(found) != 1 or not _ADDRESS.match(found[0][1]) or ("<" in value) != (">" in value):
+    if len(found) != 1 or not re.match(_ADDRESS, found[0][1]) or ("<" in value) != (">" in value):
         raise ConfigError(f"config: {where}: '{value}' is not an email address")
     return value
 

@@ -7,7 +7,6 @@ import sys
 
 from bot.models import Alert, change_text
 from bot.notify import DeliveryReport, Notifier
-from bot.notify.evidence import evidence_line, unconfirmed_line
 
 ARROWS = {"up": "↑", "down": "↓", "same": "→", "new": "★", None: "·"}
 
@@ -21,6 +20,8 @@ def headline(alert: Alert) -> str:
 
 def format_alert(alert: Alert, *, findings: int = 2) -> str:
     """A few lines per alert: headline, facts, findings, links."""
+    from bot.notify.evidence import evidence_line, unconfirmed_line  # with the first alert printed
+
     unit = alert.unit
     facts = [x for x in (
         unit.type, unit.region, f"published {alert.published}" if alert.published else None,
