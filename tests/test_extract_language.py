@@ -36,6 +36,20 @@ def test_another_inspectorates_rating_is_no_claim(text):
     assert_no_claim(text)
 
 
+@pytest.mark.parametrize("text", [
+    "Leeds children's services rated outstanding\nInspectors praised the council's youth justice work with families.",
+    "Bolton children's social care judged 'Good'\nThe council said its youth offending team helped too.",
+])
+def test_a_rating_of_childrens_services_is_no_claim(text):
+    assert_no_claim(text)
+
+
+def test_a_youth_justice_service_within_childrens_services_still_counts():
+    text = ("Leeds youth justice service, part of the council's children's services, has been rated 'Good' "
+            "by HM Inspectorate of Probation.")
+    assert [(n, r) for n, r, _, _ in rated(text)] == [("Leeds YJS", "Good")]
+
+
 def test_a_joint_inspection_with_hmi_probation_counts():
     text = ("A joint inspection led by HM Inspectorate of Probation, with Ofsted and the CQC, has rated "
             "Sefton Youth Justice Service 'Good'.")

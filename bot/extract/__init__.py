@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.extract import backoff
-from bot.extract.claims import asserted, by_another_body
+from bot.extract.claims import asserted, by_another_body, of_another_service
 from bot.extract.document import (
     JOB_FIELDS, LATER_OR_UNRATED, LEAD_PUBLICATION, NO_RATING, OTHER_PUBLICATION, REPORTS_ON, inspected_units, unstated_rating_unit,
 )
@@ -162,7 +162,8 @@ def _asserted(sents, rated: list[Rated]) -> list[Rated]:
         at = r.pos - s.start if s else 0
         after = s.text[at:].split(" ", 1)[-1] if s else ""  # past the rating's first word
         after = re.sub(r"^\s*improvement\b", "", after, flags=re.I)
-        if s is None or (asserted(s.text[:at], re.sub(r"^[^\s]*['\"]", "", after)) and not by_another_body(s.text)):
+        if s is None or (asserted(s.text[:at], re.sub(r"^[^\s]*['\"]", "", after)) and not by_another_body(s.text)
+                         and not of_another_service(s.text[:at])):
             out.append(r)
     return out
 
@@ -178,10 +179,12 @@ def _headline_and_table(body: str, title: str, rated: list[Rated], masked=()) ->
     other_body = by_another_body(title)
     found = [canonical_rating(m.group("r")) for m in re.finditer(Q, title, re.I)
              if m.group("qq") and not other_body and asserted(before(title, m.start()), title[m.end():])
+             and not of_another_service(title[: m.start()])
              and not re.search(r"\ban?\s*$", title[: m.start()], re.I)  # "how an 'Outstanding' service works"
              and not (body.startswith(title) and any(a <= m.start("r") < b for a, b in masked))]  # a past rating
     ended = _HEADLINE_VERDICT.search(title)  # "Anytown YOT: Requires improvement"
-    if not found and ended and ended.group(1)[0].isupper() and not other_body:
+    if not found and ended and ended.group(1)[0].isupper() and not other_body \
+            and not of_another_service(title[: ended.start(1)]):
         found = [canonical_rating(ended.group(1))]
     units = find_mentions(title) or find_bare(title)
     if len(set(found)) == 1 and units:  # "What 'good' looks like" names no unit: not a rating

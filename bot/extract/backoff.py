@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.extract import backoff_rules as R
-from bot.extract.claims import asserted, by_another_body
+from bot.extract.claims import asserted, by_another_body, of_another_service
 from bot.extract.document import _OLD_FRAMEWORK, _YEAR, NO_RATING, RATED_TYPES
 from bot.extract.evidence import locate, passage
 from bot.extract.facts import count_recommendations
@@ -146,7 +146,8 @@ def _claims(s: Sentence, i: int, main: Unit, cued: bool = False) -> list[Claim]:
         if R.NEGATION.search(clause):
             return []  # "avoided the lowest rating, but was told it must improve": nothing sure in it
         if R.FUTURE.search(clause) or R.PASSING.search(s.text[max(0, at - 60): at]) \
-                or not asserted(s.text[max(0, at - _REACH): at], s.text[end: end + _REACH]):
+                or not asserted(s.text[max(0, at - _REACH): at], s.text[end: end + _REACH]) \
+                or of_another_service(s.text[max(0, at - _REACH): at]):
             continue
         if not subject and _ASPECT_WORDS.search(s.text[a:at]):
             continue  # "assessment and planning were rated as ...": an aspect, not the unit

@@ -37,6 +37,23 @@ def by_another_body(sentence: str) -> bool:
     return bool(OTHER_BODY.search(sentence) or _HMIP_PRISONS.search(sentence))
 
 
+# Children's services and social care are inspected by Ofsted and the CQC: a rating given to them is
+# never a youth justice service's or a probation unit's, whatever unit the place name resolves to.
+OTHER_SERVICE = rule(
+    "other-service-rated",
+    r"\bchildren['’]?s['’]?\s+(?:services?|social\s+care)\b[^,;:.()]{0,40}$|"
+    r"\b(?:adult\s+)?social\s+care(?:\s+services?)?\b[^,;:.()]{0,40}$",
+    "a rating of children's services or social care is another inspectorate's",
+    ["Anytown children's services rated ", "the council's children's social care was judged ",
+     "Its adult social care has been rated "],
+    ["Anytown youth justice service, part of children's services, was rated ", "Anytown YOT was rated "])
+
+
+def of_another_service(clause_before: str) -> bool:
+    """True when the thing rated is children's services or social care, not a YJS or PDU."""
+    return bool(OTHER_SERVICE.search(clause_before[-120:]))
+
+
 NOT_ASSERTED = rule(
     "not-asserted",
     r"(?:\b(?:not|never|no\s+longer|could|would|might|should|must|(?-i:may)|aim(?:s|ing)?|hop(?:e|es|ing)|"
