@@ -39,6 +39,7 @@ def test_another_inspectorates_rating_is_no_claim(text):
 @pytest.mark.parametrize("text", [
     "Leeds children's services rated outstanding\nInspectors praised the council's youth justice work with families.",
     "Bolton children's social care judged 'Good'\nThe council said its youth offending team helped too.",
+    "Hospital trust told it requires improvement\nThe CQC found long waits; the trust works with Wigan PDU.",
 ])
 def test_a_rating_of_childrens_services_is_no_claim(text):
     assert_no_claim(text)
@@ -531,6 +532,8 @@ NOT_INSPECTIONS = [
  "HMI Prisons: HMP Manchester 'poor'\nHM Inspectorate of Prisons rated safety at the prison 'poor'. Probation staff from Manchester North PDU work there.",
  "Ofsted: Bolton children's services 'Good'\nBolton's children's services have been rated 'Good' by Ofsted. The youth justice service works closely with them.",
  "Council leader: 'We want our youth justice service to be rated Outstanding'\nThe leader said Bolton YJS would aim for the top grade at its next inspection.",
+ "Council papers: ratings of services\nThe appendix lists the latest inspection ratings: Bolton YJS good; Wigan YJS inadequate; Sefton YJS outstanding.",
+ "North West board - performance paper\nBolton YJS requires improvement and Wigan YJS good, members heard.",
  "Bolton YJS inspection next month\nInspectors from HM Inspectorate of Probation will visit Bolton YJS next month. The service was rated 'Good' in 2021.",
 ]
 

@@ -42,15 +42,19 @@ def by_another_body(sentence: str) -> bool:
 OTHER_SERVICE = rule(
     "other-service-rated",
     r"\bchildren['’]?s['’]?\s+(?:services?|social\s+care)\b[^,;:.()]{0,40}$|"
-    r"\b(?:adult\s+)?social\s+care(?:\s+services?)?\b[^,;:.()]{0,40}$",
-    "a rating of children's services or social care is another inspectorate's",
+    r"\b(?:adult\s+)?social\s+care(?:\s+services?)?\b[^,;:.()]{0,40}$|"
+    r"\b(?:(?:nhs|health|hospitals?|ambulance|foundation)\s+trust|hospitals?|care\s+homes?|police\s+force)\b"
+    r"[^,;:.()]{0,40}$",
+    "a rating of children's services, social care, a health trust, hospital or police force is another "
+    "inspectorate's",
     ["Anytown children's services rated ", "the council's children's social care was judged ",
-     "Its adult social care has been rated "],
-    ["Anytown youth justice service, part of children's services, was rated ", "Anytown YOT was rated "])
+     "Its adult social care has been rated ", "Mental health trust told it "],
+    ["Anytown youth justice service, part of children's services, was rated ", "Anytown YOT was rated ",
+     "Anytown probation trust was rated "])
 
 
 def of_another_service(clause_before: str) -> bool:
-    """True when the thing rated is children's services or social care, not a YJS or PDU."""
+    """True when the thing rated is a service another inspectorate rates, not a YJS or PDU."""
     return bool(OTHER_SERVICE.search(clause_before[-120:]))
 
 

@@ -34,11 +34,11 @@ OTHER_PUBLICATION = rule(
     r"inspection\s+of\s+adult\s+offending\s+work|\bannounc|\bround-?up\b|year\s+in\s+review|review\s+of\s+the\s+year|"
     r"league\s+table|\bnewsletter\b|\bin\s+brief\b|\bdigest\b|\bfarewell\b|\bpodcast\b|\bwebinar\b|"
     r"youth\s+justice\s+plan|improvement\s+plan|progress\s+(?:report|update)|\bupdate\s+on\b|"
-    r"report\s+of\s+the\s+(?:director|head|chief\s+executive)",
+    r"report\s+of\s+the\s+(?:director|head|chief\s+executive)|performance\s+paper",
     "headlines of publications that are not reports of one inspection, though they cite ratings",
     ["Annual report 2024", "Inspection round-up: May", "Our year in review", "A farewell from the Chief Inspector",
-     "Youth Justice Plan 2024-25", "Progress update: probation inspection"],
-    ["Anytown PDU rated 'Good'"])
+     "Youth Justice Plan 2024-25", "Progress update: probation inspection", "Board - regional performance paper"],
+    ["Anytown PDU rated 'Good'", "Anytown YOT praised for its performance"])
 # Kinds that never report the inspection itself, even when their headline names the unit: a plan
 # or progress report written after it, and the pre-2018 programmes that gave no overall rating.
 LATER_OR_UNRATED = rule(
@@ -52,10 +52,11 @@ LEAD_PUBLICATION = rule(
     "other-publication-lead",
     r"\b(?:annual\s+report|thematic\s+(?:inspection|review|report)|spotlight\s+review|effective\s+practice|"
     r"league\s+table|(?:in|use|with|through)\s+this\s+(?:blog(?:\s+post)?|post|feature|piece)|analy[sz]ed\s+the\s+results|our\s+data\s+team|"
-    r"quality\s+(?:&|and)\s+impact)\b",
+    r"quality\s+(?:&|and)\s+impact|lists?\s+the\s+(?:latest\s+|current\s+|recent\s+)?[^.]{0,60}\bratings)\b",
     "a lead that presents an annual report or a thematic review",
     ["Today we publish our annual report.", "In this effective practice feature, we look at",
-     "I want to use this post to share"], ["Today we publish our report on Anytown PDU."])
+     "I want to use this post to share", "The table lists the latest inspection ratings for the region's services"],
+    ["Today we publish our report on Anytown PDU.", "The report lists ten recommendations"])
 JOB_FIELDS = rule(
     "job-advert-fields",
     r"^\s*(?:salary|closing\s+date|how\s+to\s+apply|job\s+reference|grade|contract\s+type)\b\s*:?",
