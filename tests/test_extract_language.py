@@ -51,6 +51,20 @@ def test_a_youth_justice_service_within_childrens_services_still_counts():
     assert [(n, r) for n, r, _, _ in rated(text)] == [("Leeds YJS", "Good")]
 
 
+@pytest.mark.parametrize("text", [
+    "Wigan PDU news\nHM Inspectorate of Probation has inspected Wigan PDU. It was given the lowest grade at its last inspection.",
+    "Bolton YJS update\nHM Inspectorate of Probation rated Bolton YJS requires improvement last year.",
+])
+def test_a_rating_of_an_earlier_inspection_is_not_the_current_one(text):
+    assert all(rating is None for _, rating, _, _ in rated(text)), rated(text)
+
+
+def test_a_current_rating_beside_an_earlier_one_is_read():
+    text = ("Wigan PDU improves\nHM Inspectorate of Probation rated Wigan PDU requires improvement last year; "
+            "this year it has been rated 'Good'.")
+    assert [(n, r) for n, r, _, _ in rated(text)] == [("Wigan PDU", "Good")]
+
+
 def test_a_joint_inspection_with_hmi_probation_counts():
     text = ("A joint inspection led by HM Inspectorate of Probation, with Ofsted and the CQC, has rated "
             "Sefton Youth Justice Service 'Good'.")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.extract import backoff
-from bot.extract.claims import asserted, by_another_body, of_another_service
+from bot.extract.claims import asserted, by_another_body, of_another_service, of_earlier_inspection
 from bot.extract.document import (
     JOB_FIELDS, LATER_OR_UNRATED, LEAD_PUBLICATION, NO_RATING, OTHER_PUBLICATION, REPORTS_ON, inspected_units, unstated_rating_unit,
 )
@@ -163,7 +163,7 @@ def _asserted(sents, rated: list[Rated]) -> list[Rated]:
         after = s.text[at:].split(" ", 1)[-1] if s else ""  # past the rating's first word
         after = re.sub(r"^\s*improvement\b", "", after, flags=re.I)
         if s is None or (asserted(s.text[:at], re.sub(r"^[^\s]*['\"]", "", after)) and not by_another_body(s.text)
-                         and not of_another_service(s.text[:at])):
+                         and not of_another_service(s.text[:at]) and not of_earlier_inspection(s.text[:at], s.text[at:])):
             out.append(r)
     return out
 

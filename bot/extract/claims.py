@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 
 from bot.extract.rules import rule
 
@@ -78,6 +79,26 @@ FUTURE_AFTER = rule(
     r"(?:its|the|their)\s+next\s+inspection|(?:it|they)\s+(?:is|are)\s+(?:next\s+)?(?:re-?)?inspected)",
     "a rating tied to a future inspection is an aim or a forecast",
     ["' when inspectors return next year", " at its next inspection"], [" when inspectors visited in May"])
+
+
+# A time marker of an earlier inspection in the rating's own clause: the rating is a past one.
+EARLIER = rule(
+    "earlier-inspection",
+    r"\b(?:at|in|after|following)\s+(?:its|their|the)\s+(?:last|previous|earlier|prior)\s+(?:inspection|visit)s?\b|"
+    r"\blast\s+(?:year|time)\b|\bpreviously\b|\bformerly\b|\bback\s+in\b",
+    "a rating tied to an earlier inspection ('at its last inspection', 'last year') is not the current one",
+    ["It was given the lowest grade at its last inspection", "we rated the unit 'Good' last year",
+     "Previously, it was rated"], ["It was given the lowest grade after this inspection", "rated 'Good' this year"])
+# Where the rating's clause ends, or a comparison with the earlier rating begins ("higher than at its last").
+_CLAUSE_END = re.compile(r"[,;.:–—()]|\s-\s|\b(?:but|than|from|when|since|compared)\b", re.I)
+_NOW = re.compile(r";|\bbut\b|\bnow\b|\bthis\s+(?:time|year|inspection)\b", re.I)
+
+
+def of_earlier_inspection(before_: str, after: str) -> bool:
+    """True when the clause holding the rating (which `after` starts with) ties it to an earlier inspection."""
+    after = re.sub(r"^['’\"]?\w+", "", after)
+    clause = _NOW.split(before_[-160:])[-1] + " " + _CLAUSE_END.split(after[:120], maxsplit=1)[0]
+    return bool(EARLIER.search(clause))
 
 
 def asserted(clause_before: str, after: str = "") -> bool:
