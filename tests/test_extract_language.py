@@ -65,6 +65,20 @@ def test_a_current_rating_beside_an_earlier_one_is_read():
     assert [(n, r) for n, r, _, _ in rated(text)] == [("Wigan PDU", "Good")]
 
 
+@pytest.mark.parametrize("text", [
+    "Has Wigan PDU been rated inadequate?\nHM Inspectorate of Probation visited Wigan PDU in May; the report is due.",
+    "Wigan PDU news\nHM Inspectorate of Probation visited Wigan PDU. Was Wigan PDU rated 'Inadequate'? Staff wait.",
+])
+def test_a_question_is_no_rating(text):
+    assert all(rating is None for _, rating, _, _ in rated(text)), rated(text)
+
+
+def test_a_why_question_presumes_the_rating():
+    text = ("Why was Wigan PDU rated 'Inadequate'?\nHM Inspectorate of Probation rated Wigan PDU 'Inadequate' "
+            "after finding high caseloads.")
+    assert [(n, r) for n, r, _, _ in rated(text)] == [("Wigan PDU", "Inadequate")]
+
+
 def test_a_joint_inspection_with_hmi_probation_counts():
     text = ("A joint inspection led by HM Inspectorate of Probation, with Ofsted and the CQC, has rated "
             "Sefton Youth Justice Service 'Good'.")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.extract import backoff
-from bot.extract.claims import asserted, by_another_body, of_another_service, of_earlier_inspection
+from bot.extract.claims import asserted, by_another_body, is_question, of_another_service, of_earlier_inspection
 from bot.extract.document import (
     JOB_FIELDS, LATER_OR_UNRATED, LEAD_PUBLICATION, NO_RATING, OTHER_PUBLICATION, REPORTS_ON, inspected_units, unstated_rating_unit,
 )
@@ -163,7 +163,8 @@ def _asserted(sents, rated: list[Rated]) -> list[Rated]:
         after = s.text[at:].split(" ", 1)[-1] if s else ""  # past the rating's first word
         after = re.sub(r"^\s*improvement\b", "", after, flags=re.I)
         if s is None or (asserted(s.text[:at], re.sub(r"^[^\s]*['\"]", "", after)) and not by_another_body(s.text)
-                         and not of_another_service(s.text[:at]) and not of_earlier_inspection(s.text[:at], s.text[at:])):
+                         and not of_another_service(s.text[:at]) and not of_earlier_inspection(s.text[:at], s.text[at:])
+                         and not is_question(s.text)):
             out.append(r)
     return out
 
@@ -176,7 +177,7 @@ def _headline_and_table(body: str, title: str, rated: list[Rated], masked=()) ->
     if any(r.primary for r in rated):
         return []
 
-    other_body = by_another_body(title)
+    other_body = by_another_body(title) or is_question(title)
     found = [canonical_rating(m.group("r")) for m in re.finditer(Q, title, re.I)
              if m.group("qq") and not other_body and asserted(before(title, m.start()), title[m.end():])
              and not of_another_service(title[: m.start()])

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.extract import backoff_rules as R
-from bot.extract.claims import asserted, by_another_body, of_another_service
+from bot.extract.claims import asserted, by_another_body, is_question, of_another_service
 from bot.extract.document import _OLD_FRAMEWORK, _YEAR, NO_RATING, RATED_TYPES
 from bot.extract.evidence import locate, passage
 from bot.extract.facts import count_recommendations
@@ -131,7 +131,7 @@ def _all_claims(sents: list[Sentence], main: Unit) -> list[Claim]:
 
 def _claims(s: Sentence, i: int, main: Unit, cued: bool = False) -> list[Claim]:
     """The rating claims about the main unit in one sentence (none when a blocker stands in it)."""
-    if s.in_notes or by_another_body(s.text) or R.SUB_RATING.search(s.text) or not (cued or R.CUE.search(s.text)):
+    if s.in_notes or by_another_body(s.text) or is_question(s.text) or R.SUB_RATING.search(s.text) or not (cued or R.CUE.search(s.text)):
         return []
     subject = _subject(s, main, i)
     if subject is None:

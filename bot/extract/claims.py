@@ -101,6 +101,20 @@ def of_earlier_inspection(before_: str, after: str) -> bool:
     return bool(EARLIER.search(clause))
 
 
+# A yes/no question asks whether the rating was given; a wh-question ("Why was it rated ...?") presumes it.
+QUESTION = rule(
+    "yes-no-question",
+    r"^\W*(?!(?:why|how|what|where|who)\b)[^?]*\?[\s'\"’”]*$",
+    "a question ('Has X been rated inadequate?') gives no rating",
+    ["Has Anytown PDU been rated inadequate?", "Was the YOT rated 'Good'?"],
+    ["Why was Anytown PDU rated inadequate?", "Anytown PDU was rated 'Good'."])
+
+
+def is_question(sentence: str) -> bool:
+    """True when the sentence asks (yes or no) rather than states."""
+    return bool(QUESTION.search(sentence.strip()))
+
+
 def asserted(clause_before: str, after: str = "") -> bool:
     """False when the clause leading to a rating negates it, makes it hypothetical or an aim, or
     reports it as a claim; or when what follows ties it to a future inspection."""
