@@ -79,6 +79,18 @@ def test_a_why_question_presumes_the_rating():
     assert [(n, r) for n, r, _, _ in rated(text)] == [("Wigan PDU", "Inadequate")]
 
 
+@pytest.mark.parametrize("verb", ["judged", "rated"])
+def test_respectively_pairs_ratings_with_units_in_active_voice(verb):
+    text = (f"Two services inspected\nHM Inspectorate of Probation {verb} Wigan PDU and Bolton PDU "
+            "inadequate and good respectively.")
+    assert sorted((n, r) for n, r, _, _ in rated(text)) == [("Bolton PDU", "Good"), ("Wigan PDU", "Inadequate")]
+
+
+def test_without_respectively_both_units_share_the_rating():
+    text = "Two services inspected\nHM Inspectorate of Probation judged Wigan PDU and Bolton PDU inadequate."
+    assert sorted((n, r) for n, r, _, _ in rated(text)) == [("Bolton PDU", "Inadequate"), ("Wigan PDU", "Inadequate")]
+
+
 def test_a_joint_inspection_with_hmi_probation_counts():
     text = ("A joint inspection led by HM Inspectorate of Probation, with Ofsted and the CQC, has rated "
             "Sefton Youth Justice Service 'Good'.")

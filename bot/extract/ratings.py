@@ -207,13 +207,33 @@ def _active_in(s: Sentence, masked) -> list[Rated]:
         if _masked(pos, masked) or _FOR_ASPECT.match(s.text[m.end():]) or _aspect(obj):
             continue
         units = [x.unit for x in find_mentions(obj) or find_bare(obj, s.context)]
-        if units:
+        paired = _active_respectively(s, m, units)
+        if paired is not None:
+            out += paired
+        elif units:
             out += _each(units, canonical_rating(m.group("r")), Strength.STATED, pos, "we-rated-x-as")
             out += _more_objects(s, m.end())
         elif _GENERIC.search(re.sub(r"\s+overall\s*$", "", obj) + " "):  # "assess it overall as 'Good'"
             out.append(Rated(None, canonical_rating(m.group("r")), Strength.WEAK, pos, rule="we-rated-x-as",
                              hint=generic_kind(obj)))
     return out
+
+
+_RESPECTIVELY_END = re.compile(r"\brespectively\b", re.I)
+
+
+def _active_respectively(s: Sentence, m, units: list) -> list[Rated] | None:
+    """'judged A and B 'Inadequate' and 'Good' respectively': ratings pair with units in order
+    (None when the clause has no 'respectively'; [] when the counts do not match)."""
+    rest = re.split(r"[;.]", s.text[m.start("r"):], maxsplit=1)[0]
+    end = _RESPECTIVELY_END.search(rest)
+    if not end:
+        return None
+    ratings = [canonical_rating(r.group("r")) for r in re.finditer(Q, rest[: end.start()], _I)]
+    if not units or len(units) != len(ratings):
+        return []
+    pos = s.start + m.start("r")
+    return [Rated(u, r, Strength.STATED, pos, True, "respectively", INFERRED) for u, r in zip(units, ratings)]
 
 
 _MORE_OBJ = rule(
