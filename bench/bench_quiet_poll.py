@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.history import Store  # noqa: E402
+from bench_history import build  # noqa: E402  (the big state: 50,000 seen items, 5,000 inspections)
 
 FLOOR = [sys.executable, "-c", "import requests, feedparser, tinydb, yaml"]
 # As installed: pip writes bytecode for every module, the floor's libraries' and ours, so the
@@ -84,19 +84,6 @@ def write_config(folder: Path, base: str) -> Path:
     return path
 
 
-def fill(state_dir: Path, seen: int, inspections: int) -> None:
-    """Give a state `seen` seen items and `inspections` inspections (500 units)."""
-    with Store(state_dir) as store, store.batch():
-        for i in range(seen):
-            store.mark_seen(f"https://example.org/item/{i}", source="feed",
-                            url=f"https://example.org/item/{i}", published="2024-01-01")
-        for i in range(inspections):
-            store.add_inspection({
-                "event_id": f"e{i}", "unit_key": f"unit {i % 500}", "name": f"Unit {i % 500}",
-                "type": "PDU", "rating": "Good", "published": f"{2000 + i // 500}-01-01",
-                "links": [f"https://example.org/news/{i}"], "findings": ["A finding sentence."] * 3})
-
-
 def poll_command(config: Path) -> list[str]:
     return [sys.executable, "-m", "bot", "--config", str(config), "run"]
 
@@ -131,7 +118,7 @@ def main(argv=None) -> int:
         for folder in (empty, big):
             folder.mkdir()
             write_config(folder, base)
-        fill(big / "state", args.seen, args.inspections)
+        build(big / "state", args.seen, args.inspections)  # the same state bench_history measures
         for folder in (empty, big):
             timed(poll_command(folder / "config.yaml"))  # the first poll downloads; the rest get 304s
         runs: dict[str, list[tuple[float, float]]] = {"floor": [], "empty": [], "big": []}
