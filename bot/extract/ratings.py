@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.extract.respectively import active_pairs, passive_pairs
 from bot.extract.rules import INFERRED, STATED, Strength, rule
 from bot.extract.subjects import _APPOSITIVE, _ASPECT_WORDS, _subject_units, _trailing_units
 from bot.extract.text import Q, RATING_WORDS, Sentence, before, canonical_rating, is_boilerplate
@@ -207,9 +208,9 @@ def _active_in(s: Sentence, masked) -> list[Rated]:
         if _masked(pos, masked) or _FOR_ASPECT.match(s.text[m.end():]) or _aspect(obj):
             continue
         units = [x.unit for x in find_mentions(obj) or find_bare(obj, s.context)]
-        paired = _active_respectively(s, m, units)
+        paired = active_pairs(s, m.start("r"), units)
         if paired is not None:
-            out += paired
+            out += _respectively(paired)
         elif units:
             out += _each(units, canonical_rating(m.group("r")), Strength.STATED, pos, "we-rated-x-as")
             out += _more_objects(s, m.end())
@@ -217,23 +218,6 @@ def _active_in(s: Sentence, masked) -> list[Rated]:
             out.append(Rated(None, canonical_rating(m.group("r")), Strength.WEAK, pos, rule="we-rated-x-as",
                              hint=generic_kind(obj)))
     return out
-
-
-_RESPECTIVELY_END = re.compile(r"\brespectively\b", re.I)
-
-
-def _active_respectively(s: Sentence, m, units: list) -> list[Rated] | None:
-    """'judged A and B 'Inadequate' and 'Good' respectively': ratings pair with units in order
-    (None when the clause has no 'respectively'; [] when the counts do not match)."""
-    rest = re.split(r"[;.]", s.text[m.start("r"):], maxsplit=1)[0]
-    end = _RESPECTIVELY_END.search(rest)
-    if not end:
-        return None
-    ratings = [canonical_rating(r.group("r")) for r in re.finditer(Q, rest[: end.start()], _I)]
-    if not units or len(units) != len(ratings):
-        return []
-    pos = s.start + m.start("r")
-    return [Rated(u, r, Strength.STATED, pos, True, "respectively", INFERRED) for u, r in zip(units, ratings)]
 
 
 _MORE_OBJ = rule(
@@ -310,7 +294,7 @@ def _rated_in(s: Sentence, masked) -> list[Rated]:
             continue  # "the inspections we rated as 'Good'": the rated thing is not the subject
         rating = canonical_rating(m.group("r"))
         if respectively and first_in_clause:
-            out += _respectively(s, subject, clause)
+            out += _respectively(passive_pairs(s, subject, clause))
             continue
         if respectively:
             continue
@@ -405,13 +389,6 @@ def _requires_in(s: Sentence, masked) -> list[Rated]:
     return out
 
 
-def _respectively(s: Sentence, subject: str, clause: str) -> list[Rated]:
-    """'A and B have been rated 'Good' and 'Requires improvement', respectively'."""
-    ratings = [canonical_rating(m.group("r")) for m in re.finditer(Q, clause[len(subject):] if clause.startswith(subject) else clause, _I)]
-    units = _subject_units(subject, s.context)
-    if units and len(units) == len(ratings) and None not in units:
-        pos = s.start + max(0, s.text.find(clause))
-        return [Rated(u, r, Strength.STATED, pos, True, "respectively", INFERRED) for u, r in zip(units, ratings)]
-    return []
-
-
+def _respectively(pairs) -> list[Rated]:
+    """Each (unit, rating, position) a 'respectively' pairs, as a claim."""
+    return [Rated(u, r, Strength.STATED, pos, True, "respectively", INFERRED) for u, r, pos in pairs]
