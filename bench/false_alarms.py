@@ -3,7 +3,7 @@
 Usage: python bench/false_alarms.py [FOLDER ...] [--each] [--no-baseline] [--json]
 
 Each FOLDER holds texts and a labels.json in the format of ../shared/corpus-2/labels.json
-(default: ../shared/corpus, ../shared/corpus-2, bench/blind/batch-a and batch-c). Every text is served
+(default: ../shared/corpus, ../shared/corpus-2, bench/blind/batch-a, batch-b and batch-c). Every text is served
 over a loopback HTTP server as a page listed in one of two RSS feeds: an inspectorate-like
 "official" feed (press releases and report pages) and a "regional news" feed (the rest), dated
 in the last hours so that every item is alertable. The real pipeline polls them into a fresh
@@ -251,7 +251,7 @@ def measure(folders, *, each: bool = False, baseline: bool = True) -> Findings:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="*", help="labelled corpus folders (default: ../shared/corpus, "
-                        "../shared/corpus-2, bench/blind/batch-a, bench/blind/batch-c)")
+                        "../shared/corpus-2, bench/blind/batch-a, batch-b, batch-c)")
     parser.add_argument("--each", action="store_true",
                         help="run every text on its own (a fresh state each), not all in one state")
     parser.add_argument("--no-baseline", action="store_true",

@@ -27,7 +27,8 @@ from bot.pipeline import run_cycle
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_FOLDERS = (REPO.parent / "shared" / "corpus", REPO.parent / "shared" / "corpus-2",
-                   REPO / "bench" / "blind" / "batch-a", REPO / "bench" / "blind" / "batch-c")
+                   REPO / "bench" / "blind" / "batch-a", REPO / "bench" / "blind" / "batch-b",
+                   REPO / "bench" / "blind" / "batch-c")
 OFFICIAL_KINDS = {"press_release", "report", "report_page", "official"}
 # File names the corpora give to official texts (o001.txt, doc-001.txt), whatever their kind.
 OFFICIAL_FILE = re.compile(r"^(?:o\d|doc-)")
