@@ -16,23 +16,31 @@ def cmd_extract(args) -> int:
 
     Example: hmip-bot extract release.html report.pdf --json
     """
-    from bot.convert import read_source
     from bot.extract import explain
 
-    fetcher = _extract_fetcher(args)
-    failed = False
-    for source in args.sources:
-        try:
-            page = read_source(source, fetcher)
-        except BotError as e:
-            print(f"{PROG}: extract: {e}", file=sys.stderr)
-            failed = True
-            continue
+    def show(source: str, page) -> None:
         result, trace = explain(page.text, title=page.title, published=page.published)
         if args.json:
             print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
         else:
             print(_describe(source, result, trace if args.explain else None), flush=True)
+
+    return _each_source(args, "extract", show)
+
+
+def _each_source(args, command: str, show) -> int:
+    """Read every SOURCE and hand it to `show`; an unreadable one is a line on stderr, and exit 2."""
+    from bot.convert import read_source
+
+    fetcher, failed = _extract_fetcher(args), False
+    for source in args.sources:
+        try:
+            page = read_source(source, fetcher)
+        except BotError as e:
+            print(f"{PROG}: {command}: {e}", file=sys.stderr)
+            failed = True
+            continue
+        show(source, page)
     return 2 if failed else 0
 
 
@@ -112,21 +120,15 @@ def cmd_text(args) -> int:
     What an alert was read from, after the page's menus, asides and comments are dropped.
     Example: hmip-bot text https://www.gov.uk/government/news/... --json
     """
-    from bot.convert import read_source
+    printed = []  # sources shown so far: a blank line between texts
 
-    fetcher, failed, printed = _extract_fetcher(args), False, False
-    for source in args.sources:
-        try:
-            page = read_source(source, fetcher)
-        except BotError as e:
-            print(f"{PROG}: text: {e}", file=sys.stderr)
-            failed = True
-            continue
+    def show(source: str, page) -> None:
         if args.json:
             print(json.dumps({"source": source, "title": page.title, "published": page.published,
                               "text": page.text}, ensure_ascii=False), flush=True)
         else:  # several sources: a header before each, as `head` does
             header = f"==> {source} <==\n" if len(args.sources) > 1 else ""
             print(("\n" if printed else "") + header + page.text, flush=True)
-        printed = True
-    return 2 if failed else 0
+        printed.append(source)
+
+    return _each_source(args, "text", show)
